@@ -1,0 +1,4 @@
+//! Analysis of simulated curves: phase portraits and least-squares fits.
+
+pub mod fit;
+pub mod phase;

@@ -1,0 +1,390 @@
+//! Configuration: the first stage of the pipeline.
+//!
+//! Defaults are the homework's parameters, compiled in, so `cargo run --release` needs no
+//! file. A TOML file may override any field (unknown keys are rejected). [`Config::validate`]
+//! checks every field against its documented range before anything runs, and returns an
+//! error that names the key, the value and the rule.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Everything the report depends on. Each field's doc comment gives its unit and range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Master seed; every random draw derives its own seed from it (any u64).
+    pub seed: u64,
+    /// Phase portraits of chapter 1 (homework 1.1).
+    pub phase: PhaseConfig,
+    /// The brian2 `IF_curve_LIF` example (homework 1, the given code).
+    pub lif: LifConfig,
+    /// The quadratic integrate-and-fire model (homework 1.2 and 1.4).
+    pub qif: QifConfig,
+    /// The ReLU and sigmoid fits (homework 1.3).
+    pub fit: FitConfig,
+}
+
+/// Phase portraits of τV̇ against V.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PhaseConfig {
+    /// Inputs V0 (mV) drawn for the LIF model; each in [-100, 100], 1 to 8 values.
+    pub lif_v0_mv: Vec<f64>,
+    /// Inputs V0 (dimensionless) drawn for the QIF model; each in [-100, 100], 1 to 8 values.
+    pub qif_v0: Vec<f64>,
+}
+
+/// The leaky integrate-and-fire F-I curve, as in brian2's `IF_curve_LIF` example.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LifConfig {
+    /// Number of neurons, 2 to 100 000; neuron i gets v0 = v0_max · i/(n − 1).
+    pub n_neurons: usize,
+    /// Largest input v0 (mV), in (0, 1000].
+    pub v0_max_mv: f64,
+    /// Membrane time constant τ (ms), in (0, 10 000].
+    pub tau_ms: f64,
+    /// Spike threshold (mV), above the reset.
+    pub v_threshold_mv: f64,
+    /// Reset potential (mV), below the threshold; also the initial potential.
+    pub v_reset_mv: f64,
+    /// Refractory period (ms), in [0, duration).
+    pub refractory_ms: f64,
+    /// Simulated time (ms), in (0, 100 000].
+    pub duration_ms: f64,
+    /// Time step (ms), in (0, duration].
+    pub dt_ms: f64,
+}
+
+/// The quadratic integrate-and-fire model τV̇ = V0 + V², V dimensionless.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QifConfig {
+    /// Time constant τ (ms), in (0, 10 000].
+    pub tau_ms: f64,
+    /// Reset value V_r, below the threshold; also the initial value.
+    pub v_reset: f64,
+    /// Threshold V_th, above the reset and at most 1000.
+    pub v_threshold: f64,
+    /// Smallest input V0 of the F-I sweep.
+    pub v0_min: f64,
+    /// Largest input V0 of the F-I sweep, at least v0_min.
+    pub v0_max: f64,
+    /// Spacing of the F-I sweep, > 0; the sweep has at most 100 000 points.
+    pub v0_step: f64,
+    /// Simulated time (ms), in (0, 100 000].
+    pub duration_ms: f64,
+    /// Time step of the clock-driven (forward Euler) run, as brian2 (ms), in (0, duration].
+    pub dt_ms: f64,
+    /// Time step of the accurate run (RK4 with spike-time interpolation) (ms), in (0, dt_ms].
+    pub dt_accurate_ms: f64,
+    /// Time steps of the Euler convergence study (ms), 2 to 10 distinct values, each in
+    /// (0, duration].
+    pub convergence_dt_ms: Vec<f64>,
+}
+
+/// Least-squares fits of ReLU and sigmoid curves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FitConfig {
+    /// Number of starting points of Levenberg–Marquardt per curve and model, 1 to 100.
+    pub starts: usize,
+    /// Iteration limit of each Levenberg–Marquardt run, 1 to 100 000.
+    pub max_iterations: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 0,
+            phase: PhaseConfig::default(),
+            lif: LifConfig::default(),
+            qif: QifConfig::default(),
+            fit: FitConfig::default(),
+        }
+    }
+}
+
+impl Default for PhaseConfig {
+    fn default() -> Self {
+        PhaseConfig {
+            lif_v0_mv: vec![5.0, 10.0, 15.0],
+            qif_v0: vec![-1.0, 0.0, 1.0],
+        }
+    }
+}
+
+impl Default for LifConfig {
+    fn default() -> Self {
+        LifConfig {
+            n_neurons: 1000,
+            v0_max_mv: 20.0,
+            tau_ms: 10.0,
+            v_threshold_mv: 10.0,
+            v_reset_mv: 0.0,
+            refractory_ms: 5.0,
+            duration_ms: 1000.0,
+            dt_ms: 0.1,
+        }
+    }
+}
+
+impl Default for QifConfig {
+    fn default() -> Self {
+        QifConfig {
+            tau_ms: 10.0,
+            v_reset: -10.0,
+            v_threshold: 10.0,
+            v0_min: -1.0,
+            v0_max: 5.0,
+            v0_step: 0.01,
+            duration_ms: 2000.0,
+            dt_ms: 0.1,
+            dt_accurate_ms: 0.01,
+            convergence_dt_ms: vec![0.4, 0.2, 0.1, 0.05, 0.025],
+        }
+    }
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        FitConfig {
+            starts: 12,
+            max_iterations: 500,
+        }
+    }
+}
+
+/// A configuration value that breaks its rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The file is not valid TOML for this schema.
+    #[error("invalid config file {path}: {reason}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message (with line and column).
+        reason: String,
+    },
+    /// A value is outside its range.
+    #[error("config key `{key}` = {value}: {rule}")]
+    Invalid {
+        /// Dotted key, e.g. `qif.dt_ms`.
+        key: String,
+        /// The offending value as written.
+        value: String,
+        /// The rule it breaks and how to fix it.
+        rule: String,
+    },
+}
+
+fn invalid(key: &str, value: impl std::fmt::Debug, rule: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        value: format!("{value:?}"),
+        rule: rule.into(),
+    }
+}
+
+/// Checks `lo < x <= hi` (or `lo <= x` with `closed_low`), and that x is finite.
+fn check_range(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<(), ConfigError> {
+    let low_ok = if closed_low { x >= lo } else { x > lo };
+    if !x.is_finite() || !low_ok || x > hi {
+        let open = if closed_low { "[" } else { "(" };
+        return Err(invalid(
+            key,
+            x,
+            format!("must be a finite number in {open}{lo}, {hi}]"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(key: &str, n: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
+    if n < lo || n > hi {
+        return Err(invalid(key, n, format!("must be an integer in [{lo}, {hi}]")));
+    }
+    Ok(())
+}
+
+fn check_list(key: &str, xs: &[f64], lo: f64, hi: f64, len: (usize, usize)) -> Result<(), ConfigError> {
+    if xs.len() < len.0 || xs.len() > len.1 {
+        return Err(invalid(
+            key,
+            xs,
+            format!("must hold {} to {} values", len.0, len.1),
+        ));
+    }
+    for (i, &x) in xs.iter().enumerate() {
+        check_range(&format!("{key}[{i}]"), x, lo, hi, true)?;
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Reads a TOML file of overrides on top of the defaults, then validates the result.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            reason: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        })?;
+        let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: shown,
+            reason: e.to_string().trim_end().to_string(),
+        })?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// The configuration as TOML, as printed by `--print-config` and in the report's appendix.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a Config always serialises")
+    }
+
+    /// Checks every field against its documented range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let p = &self.phase;
+        check_list("phase.lif_v0_mv", &p.lif_v0_mv, -100.0, 100.0, (1, 8))?;
+        check_list("phase.qif_v0", &p.qif_v0, -100.0, 100.0, (1, 8))?;
+
+        let l = &self.lif;
+        check_count("lif.n_neurons", l.n_neurons, 2, 100_000)?;
+        check_range("lif.v0_max_mv", l.v0_max_mv, 0.0, 1000.0, false)?;
+        check_range("lif.tau_ms", l.tau_ms, 0.0, 10_000.0, false)?;
+        check_range("lif.v_threshold_mv", l.v_threshold_mv, -1000.0, 1000.0, true)?;
+        check_range("lif.v_reset_mv", l.v_reset_mv, -1000.0, 1000.0, true)?;
+        if l.v_reset_mv >= l.v_threshold_mv {
+            return Err(invalid(
+                "lif.v_reset_mv",
+                l.v_reset_mv,
+                format!(
+                    "must be below lif.v_threshold_mv = {:?}; lower the reset or raise the threshold",
+                    l.v_threshold_mv
+                ),
+            ));
+        }
+        check_range("lif.duration_ms", l.duration_ms, 0.0, 100_000.0, false)?;
+        check_range("lif.dt_ms", l.dt_ms, 0.0, l.duration_ms, false)?;
+        check_range("lif.refractory_ms", l.refractory_ms, 0.0, l.duration_ms, true)?;
+        check_steps("lif", l.n_neurons, l.duration_ms, l.dt_ms)?;
+
+        let q = &self.qif;
+        check_range("qif.tau_ms", q.tau_ms, 0.0, 10_000.0, false)?;
+        check_range("qif.v_threshold", q.v_threshold, -1000.0, 1000.0, true)?;
+        check_range("qif.v_reset", q.v_reset, -1000.0, 1000.0, true)?;
+        if q.v_reset >= q.v_threshold {
+            return Err(invalid(
+                "qif.v_reset",
+                q.v_reset,
+                format!(
+                    "must be below qif.v_threshold = {:?}; lower the reset or raise the threshold",
+                    q.v_threshold
+                ),
+            ));
+        }
+        check_range("qif.v0_min", q.v0_min, -1000.0, 1000.0, true)?;
+        check_range("qif.v0_max", q.v0_max, q.v0_min, 1000.0, true)?;
+        check_range("qif.v0_step", q.v0_step, 0.0, 1000.0, false)?;
+        let points = ((q.v0_max - q.v0_min) / q.v0_step).round() + 1.0;
+        if points > 100_000.0 {
+            return Err(invalid(
+                "qif.v0_step",
+                q.v0_step,
+                format!("gives {points} sweep points, more than 100000; use a larger step"),
+            ));
+        }
+        check_range("qif.duration_ms", q.duration_ms, 0.0, 100_000.0, false)?;
+        check_range("qif.dt_ms", q.dt_ms, 0.0, q.duration_ms, false)?;
+        check_range("qif.dt_accurate_ms", q.dt_accurate_ms, 0.0, q.dt_ms, false)?;
+        check_list("qif.convergence_dt_ms", &q.convergence_dt_ms, 0.0, q.duration_ms, (2, 10))?;
+        for (i, &dt) in q.convergence_dt_ms.iter().enumerate() {
+            if dt <= 0.0 {
+                return Err(invalid(
+                    &format!("qif.convergence_dt_ms[{i}]"),
+                    dt,
+                    "must be positive",
+                ));
+            }
+            if q.convergence_dt_ms[..i].contains(&dt) {
+                return Err(invalid(
+                    &format!("qif.convergence_dt_ms[{i}]"),
+                    dt,
+                    "appears twice; the study needs distinct steps",
+                ));
+            }
+        }
+        let n = points as usize;
+        check_steps("qif", n, q.duration_ms, q.dt_accurate_ms)?;
+        let finest = q.convergence_dt_ms.iter().cloned().fold(f64::INFINITY, f64::min);
+        check_steps("qif", n, q.duration_ms, finest)?;
+
+        check_count("fit.starts", self.fit.starts, 1, 100)?;
+        check_count("fit.max_iterations", self.fit.max_iterations, 1, 100_000)?;
+        Ok(())
+    }
+}
+
+/// Refuses runs whose neuron-steps would take unreasonably long (over 2·10¹¹ steps).
+fn check_steps(section: &str, neurons: usize, duration_ms: f64, dt_ms: f64) -> Result<(), ConfigError> {
+    let steps = (duration_ms / dt_ms).ceil() * neurons as f64;
+    if steps > 2e11 {
+        return Err(invalid(
+            &format!("{section}.dt_ms"),
+            dt_ms,
+            format!(
+                "would need {steps:.3e} neuron-steps (limit 2e11); use a larger time step, \
+                 a shorter duration or fewer neurons"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip_through_toml() {
+        let cfg = Config::default();
+        cfg.validate().unwrap();
+        let back: Config = toml::from_str(&cfg.to_toml()).unwrap();
+        assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = toml::from_str::<Config>("[qif]\ntua_ms = 3\n").unwrap_err();
+        assert!(err.to_string().contains("tua_ms"), "{err}");
+    }
+
+    #[test]
+    fn reset_above_threshold_names_the_key() {
+        let mut cfg = Config::default();
+        cfg.qif.v_reset = 20.0;
+        let msg = cfg.validate().unwrap_err().to_string();
+        assert!(msg.starts_with("config key `qif.v_reset` = 20.0"), "{msg}");
+    }
+
+    #[test]
+    fn nan_and_zero_steps_are_rejected() {
+        let mut cfg = Config::default();
+        cfg.lif.dt_ms = 0.0;
+        assert!(cfg.validate().unwrap_err().to_string().contains("lif.dt_ms"));
+        cfg.lif.dt_ms = f64::NAN;
+        assert!(cfg.validate().unwrap_err().to_string().contains("lif.dt_ms"));
+    }
+}

@@ -1,0 +1,65 @@
+//! Error types of the library. Each names what failed: the config key, the model and its
+//! parameters, the template or the path. `main` prints the chain and picks the exit code.
+
+use crate::config::ConfigError;
+
+/// A numerical failure (NaN, infinity or blow-up) inside a model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("numerical blow-up in {model} at {parameters}, t = {time_ms} ms: state became {value}")]
+pub struct NumericalError {
+    /// The model and integrator, e.g. `QIF (RK4)`.
+    pub model: String,
+    /// The parameter set, e.g. `V0 = 1.5`.
+    pub parameters: String,
+    /// Simulated time of the failure (ms), or the epoch for training.
+    pub time_ms: f64,
+    /// The offending value.
+    pub value: f64,
+}
+
+/// Every way building the report can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is invalid (exit code 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An experiment failed numerically.
+    #[error("experiment `{experiment}` failed")]
+    Experiment {
+        /// The experiment's registry id.
+        experiment: &'static str,
+        /// The cause.
+        #[source]
+        source: NumericalError,
+    },
+    /// A figure could not be drawn.
+    #[error("figure `{figure}` could not be drawn: {reason}")]
+    Figure {
+        /// The figure's label.
+        figure: String,
+        /// What the plotting library said.
+        reason: String,
+    },
+    /// A template failed to render or refers to something missing.
+    #[error("template `{template}`: {reason}")]
+    Template {
+        /// The template's name.
+        template: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{action} {path}")]
+    Io {
+        /// What was being done, e.g. `cannot write`.
+        action: &'static str,
+        /// The path involved.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

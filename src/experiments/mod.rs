@@ -1,0 +1,111 @@
+//! Experiments: pure functions from the checked [`Config`] to typed results, one module per
+//! homework question, listed in one registry ([`EXPERIMENTS`]) and run in parallel.
+//!
+//! Each experiment's run function returns an [`Outcome`]; [`run_all`] runs the registry with
+//! rayon (order-preserving collect, so results never depend on the thread count) and then the
+//! analyses that need several experiments (the curve fits).
+
+pub mod fits;
+pub mod lif_fi;
+pub mod phase;
+pub mod qif_fi;
+
+use crate::config::Config;
+use crate::error::{Error, NumericalError};
+use rayon::prelude::*;
+
+/// The typed outcome of one registry entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Phase portraits (homework 1.1).
+    Phase(phase::PhaseResult),
+    /// LIF F-I curve (the brian2 example).
+    Lif(lif_fi::LifFiResult),
+    /// QIF F-I curve, analytic curve and convergence (homework 1.2, 1.4).
+    Qif(qif_fi::QifFiResult),
+}
+
+/// One entry of the registry.
+pub struct Experiment {
+    /// Unique id, used in error messages and progress.
+    pub id: &'static str,
+    /// Title for humans.
+    pub title: &'static str,
+    /// The pure run function.
+    pub run: fn(&Config) -> Result<Outcome, NumericalError>,
+}
+
+/// Every experiment, in report order.
+pub const EXPERIMENTS: &[Experiment] = &[
+    Experiment {
+        id: "phase",
+        title: "Phase portraits of LIF and QIF",
+        run: |cfg| Ok(Outcome::Phase(phase::run(cfg))),
+    },
+    Experiment {
+        id: "lif_fi",
+        title: "LIF F-I curve (brian2 IF_curve_LIF)",
+        run: |cfg| Ok(Outcome::Lif(lif_fi::run(cfg))),
+    },
+    Experiment {
+        id: "qif_fi",
+        title: "QIF F-I curve, analytic curve and convergence",
+        run: |cfg| qif_fi::run(cfg).map(Outcome::Qif),
+    },
+];
+
+/// All results of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Homework 1.1.
+    pub phase: phase::PhaseResult,
+    /// The brian2 LIF example.
+    pub lif: lif_fi::LifFiResult,
+    /// Homework 1.2 and 1.4.
+    pub qif: qif_fi::QifFiResult,
+    /// Homework 1.3: fits to the LIF and QIF curves, in that order.
+    pub fits: Vec<fits::CurveFits>,
+}
+
+/// Runs every experiment in parallel, calling `done(id)` as each finishes, then the fits.
+pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Error> {
+    let outcomes = EXPERIMENTS
+        .par_iter()
+        .map(|e| {
+            let out = (e.run)(cfg).map_err(|source| Error::Experiment { experiment: e.id, source });
+            done(e.id);
+            out
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let (mut phase, mut lif, mut qif) = (None, None, None);
+    for o in outcomes {
+        match o {
+            Outcome::Phase(r) => phase = Some(r),
+            Outcome::Lif(r) => lif = Some(r),
+            Outcome::Qif(r) => qif = Some(r),
+        }
+    }
+    let (phase, lif, qif) = (
+        phase.expect("registry has phase"),
+        lif.expect("registry has lif_fi"),
+        qif.expect("registry has qif_fi"),
+    );
+    let fits = vec![
+        fits::CurveFits::new("LIF", "v0 (mV)", lif.run.v0_mv.clone(), lif.run.rate_hz.clone(), &cfg.fit),
+        fits::CurveFits::new("QIF", "V0", qif.v0.clone(), qif.rate_accurate_hz.clone(), &cfg.fit),
+    ];
+    Ok(Results { phase, lif, qif, fits })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_ids_are_unique() {
+        let mut ids: Vec<&str> = EXPERIMENTS.iter().map(|e| e.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), EXPERIMENTS.len());
+    }
+}

@@ -1,0 +1,203 @@
+//! Homework 1.2 and 1.4: the QIF F-I curve, simulated clock-driven as brian2 would (forward
+//! Euler) and accurately (RK4 with spike-time interpolation), against the analytic curve from
+//! separation of variables; and the convergence of the Euler curve as dt shrinks.
+
+use crate::config::{Config, QifConfig};
+use crate::error::NumericalError;
+use crate::neuron::qif::{self, QifParams};
+use rayon::prelude::*;
+
+/// One point of the Euler convergence study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvergencePoint {
+    /// Time step (ms).
+    pub dt_ms: f64,
+    /// Root-mean-square relative rate error over the compared inputs.
+    pub rms_relative_error: f64,
+    /// Largest absolute rate error over the compared inputs (Hz).
+    pub max_abs_error_hz: f64,
+}
+
+/// Error of one simulation method against the analytic curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodError {
+    /// Method name as shown in the report.
+    pub method: &'static str,
+    /// Its time step (ms).
+    pub dt_ms: f64,
+    /// Largest absolute rate error (Hz).
+    pub max_abs_error_hz: f64,
+    /// Largest relative rate error.
+    pub max_relative_error: f64,
+    /// Root-mean-square relative rate error.
+    pub rms_relative_error: f64,
+}
+
+/// The QIF F-I experiment's outcome, one entry per input in sweep order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QifFiResult {
+    /// Inputs V0.
+    pub v0: Vec<f64>,
+    /// Spikes in the Euler run.
+    pub spike_count: Vec<u32>,
+    /// Euler (brian2-style) rate from the interspike intervals (Hz).
+    pub rate_euler_hz: Vec<f64>,
+    /// RK4 rate from interpolated spike times (Hz).
+    pub rate_accurate_hz: Vec<f64>,
+    /// Analytic rate (Hz).
+    pub rate_analytic_hz: Vec<f64>,
+    /// The limit √V0/(πτ) for infinite threshold and reset (Hz).
+    pub rate_limit_hz: Vec<f64>,
+    /// Number of inputs compared in the error statistics (three analytic periods fit in the
+    /// run, so every method has at least two spikes).
+    pub compared_inputs: usize,
+    /// Errors of the Euler and RK4 curves against the analytic one.
+    pub method_errors: Vec<MethodError>,
+    /// Euler error for each step of the convergence study, in the configured order.
+    pub convergence: Vec<ConvergencePoint>,
+    /// Least-squares slope of log error against log dt: the observed order of Euler.
+    pub observed_order: f64,
+}
+
+/// The sweep's inputs: v0_min + i·step, rounded to 1e-9 so that grid values such as 0 are
+/// exact.
+pub fn sweep(cfg: &QifConfig) -> Vec<f64> {
+    let n = ((cfg.v0_max - cfg.v0_min) / cfg.v0_step).round() as usize + 1;
+    (0..n)
+        .map(|i| ((cfg.v0_min + i as f64 * cfg.v0_step) * 1e9).round() / 1e9)
+        .filter(|&v| v <= cfg.v0_max + 1e-9)
+        .collect()
+}
+
+/// Parameters of the neuron with input `v0`.
+pub fn params(cfg: &QifConfig, v0: f64) -> QifParams {
+    QifParams {
+        v0,
+        tau_ms: cfg.tau_ms,
+        v_reset: cfg.v_reset,
+        v_threshold: cfg.v_threshold,
+    }
+}
+
+fn errors(sim: &[f64], analytic: &[f64], mask: &[bool]) -> (f64, f64, f64) {
+    let (mut max_abs, mut max_rel, mut sum_sq, mut n) = (0.0_f64, 0.0_f64, 0.0, 0usize);
+    for ((s, a), &m) in sim.iter().zip(analytic).zip(mask) {
+        if m {
+            let rel = (s - a).abs() / a;
+            max_abs = max_abs.max((s - a).abs());
+            max_rel = max_rel.max(rel);
+            sum_sq += rel * rel;
+            n += 1;
+        }
+    }
+    (max_abs, max_rel, (sum_sq / n.max(1) as f64).sqrt())
+}
+
+fn euler_rates(cfg: &QifConfig, v0: &[f64], dt_ms: f64) -> Result<Vec<f64>, NumericalError> {
+    v0.par_iter()
+        .map(|&v| qif::simulate_euler(&params(cfg, v), cfg.duration_ms, dt_ms).map(|t| t.rate_hz))
+        .collect()
+}
+
+/// Runs the sweep with both methods, the analytic curve and the convergence study.
+pub fn run(cfg: &Config) -> Result<QifFiResult, NumericalError> {
+    let q = &cfg.qif;
+    let v0 = sweep(q);
+    let per_input: Vec<(u32, f64, f64)> = v0
+        .par_iter()
+        .map(|&v| {
+            let p = params(q, v);
+            let euler = qif::simulate_euler(&p, q.duration_ms, q.dt_ms)?;
+            let rk4 = qif::simulate_rk4(&p, q.duration_ms, q.dt_accurate_ms)?;
+            Ok((euler.times_ms.len() as u32, euler.rate_hz, rk4.rate_hz))
+        })
+        .collect::<Result<_, NumericalError>>()?;
+    let spike_count = per_input.iter().map(|r| r.0).collect();
+    let rate_euler_hz: Vec<f64> = per_input.iter().map(|r| r.1).collect();
+    let rate_accurate_hz: Vec<f64> = per_input.iter().map(|r| r.2).collect();
+    let rate_analytic_hz: Vec<f64> = v0.iter().map(|&v| qif::analytic_rate_hz(&params(q, v))).collect();
+    let rate_limit_hz = v0.iter().map(|&v| qif::limit_rate_hz(v, q.tau_ms)).collect();
+
+    let min_rate_hz = 3.0 * 1000.0 / q.duration_ms;
+    let mask: Vec<bool> = rate_analytic_hz.iter().map(|&a| a >= min_rate_hz).collect();
+    let compared_inputs = mask.iter().filter(|&&m| m).count();
+
+    let method_error = |method, dt_ms, sim: &[f64]| {
+        let (max_abs_error_hz, max_relative_error, rms_relative_error) = errors(sim, &rate_analytic_hz, &mask);
+        MethodError {
+            method,
+            dt_ms,
+            max_abs_error_hz,
+            max_relative_error,
+            rms_relative_error,
+        }
+    };
+    let method_errors = vec![
+        method_error("forward Euler (brian2 default)", q.dt_ms, &rate_euler_hz),
+        method_error("RK4 + spike-time interpolation", q.dt_accurate_ms, &rate_accurate_hz),
+    ];
+
+    let compared_v0: Vec<f64> = v0.iter().zip(&mask).filter(|(_, m)| **m).map(|(v, _)| *v).collect();
+    let compared_analytic: Vec<f64> = rate_analytic_hz.iter().zip(&mask).filter(|(_, m)| **m).map(|(a, _)| *a).collect();
+    let all = vec![true; compared_v0.len()];
+    let mut convergence = Vec::with_capacity(q.convergence_dt_ms.len());
+    for &dt_ms in &q.convergence_dt_ms {
+        let rates = euler_rates(q, &compared_v0, dt_ms)?;
+        let (max_abs_error_hz, _, rms_relative_error) = errors(&rates, &compared_analytic, &all);
+        convergence.push(ConvergencePoint {
+            dt_ms,
+            rms_relative_error,
+            max_abs_error_hz,
+        });
+    }
+    let observed_order = log_log_slope(
+        &convergence.iter().map(|c| c.dt_ms).collect::<Vec<_>>(),
+        &convergence.iter().map(|c| c.rms_relative_error).collect::<Vec<_>>(),
+    );
+
+    Ok(QifFiResult {
+        v0,
+        spike_count,
+        rate_euler_hz,
+        rate_accurate_hz,
+        rate_analytic_hz,
+        rate_limit_hz,
+        compared_inputs,
+        method_errors,
+        convergence,
+        observed_order,
+    })
+}
+
+/// Least-squares slope of ln y against ln x.
+pub fn log_log_slope(xs: &[f64], ys: &[f64]) -> f64 {
+    let lx: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+    let ly: Vec<f64> = ys.iter().map(|y| y.ln()).collect();
+    let n = lx.len() as f64;
+    let mx = lx.iter().sum::<f64>() / n;
+    let my = ly.iter().sum::<f64>() / n;
+    let sxy: f64 = lx.iter().zip(&ly).map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = lx.iter().map(|x| (x - mx) * (x - mx)).sum();
+    sxy / sxx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_hits_the_grid_exactly() {
+        let v = sweep(&QifConfig::default());
+        assert_eq!(v.len(), 601);
+        assert_eq!(v[0], -1.0);
+        assert_eq!(v[100], 0.0);
+        assert_eq!(v[600], 5.0);
+    }
+
+    #[test]
+    fn slope_of_a_power_law() {
+        let xs = [0.1, 0.2, 0.4];
+        let ys: Vec<f64> = xs.iter().map(|x: &f64| 3.0 * x.powi(2)).collect();
+        assert!((log_log_slope(&xs, &ys) - 2.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,313 @@
+//! Figures of homework 1.2–1.4: the LIF and QIF F-I curves, the ReLU and sigmoid fits with
+//! their residuals, and the convergence of the clock-driven QIF simulation.
+
+use super::Figure;
+use super::style::{self, INK, PALETTE, plot_error};
+use crate::config::Config;
+use crate::error::Error;
+use crate::experiments::fits::CurveFits;
+use crate::experiments::lif_fi::LifFiResult;
+use crate::experiments::qif_fi::QifFiResult;
+use plotters::prelude::*;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// A named line of a chart.
+struct Line<'a> {
+    label: &'a str,
+    x: &'a [f64],
+    y: &'a [f64],
+    color: RGBColor,
+    dashed: bool,
+}
+
+/// Draws lines on one linear chart with a legend at the upper left.
+fn line_chart(area: &Area, id: &str, title: &str, x_desc: &str, y_desc: &str, lines: &[Line]) -> Result<(), Error> {
+    let err = plot_error(id);
+    let xs: Vec<&[f64]> = lines.iter().map(|l| l.x).collect();
+    let ys: Vec<&[f64]> = lines.iter().map(|l| l.y).collect();
+    let x_range = style::padded_range(&xs, 0.0);
+    let y_range = style::padded_range(&ys, 0.05);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, style::label_font())
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_range, y_range)
+        .map_err(&err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(INK.mix(0.06))
+        .bold_line_style(INK.mix(0.12))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(style::label_font())
+        .label_style(style::tick_font())
+        .draw()
+        .map_err(&err)?;
+    for l in lines {
+        let pts: Vec<(f64, f64)> = l.x.iter().copied().zip(l.y.iter().copied()).collect();
+        let color = l.color;
+        let stroke = color.stroke_width(if l.dashed { 2 } else { 3 });
+        let anno = if l.dashed {
+            chart.draw_series(DashedLineSeries::new(pts, 8, 5, stroke)).map_err(&err)?
+        } else {
+            chart.draw_series(LineSeries::new(pts, stroke)).map_err(&err)?
+        };
+        anno.label(l.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(style::tick_font())
+        .background_style(WHITE.mix(0.0))
+        .border_style(INK.mix(0.3))
+        .draw()
+        .map_err(&err)?;
+    Ok(())
+}
+
+fn fmt(x: f64) -> String {
+    x.to_string()
+}
+
+/// LIF F-I curve: brian2-equivalent simulation and the continuous-time rate.
+pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
+    const ID: &str = "fig:lif-fi";
+    let alt = format!(
+        "LIF firing rate against input v0 from 0 to {} mV: zero up to the threshold, then rising \
+         steeply and concave, the simulated points following the analytic curve.",
+        r.run.v0_mv.last().copied().unwrap_or(0.0)
+    );
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
+        line_chart(
+            &root,
+            ID,
+            "LIF F-I curve (brian2 IF_curve_LIF)",
+            "v0 (mV)",
+            "firing rate (Hz)",
+            &[
+                Line { label: "simulated (exact update, dt grid)", x: &r.run.v0_mv, y: &r.run.rate_hz, color: PALETTE[1], dashed: false },
+                Line { label: "analytic 1/(t_ref + τ ln(v0/(v0 − V_th)))", x: &r.run.v0_mv, y: &r.analytic_rate_hz, color: PALETTE[3], dashed: true },
+            ],
+        )
+    })?;
+    let rows = (0..r.run.v0_mv.len()).map(|i| vec![fmt(r.run.v0_mv[i]), r.run.spike_count[i].to_string(), fmt(r.run.rate_hz[i])]);
+    Ok(Figure {
+        id: ID,
+        file_stem: "lif_fi",
+        caption: "F-I curve of the LIF model of brian2's `IF_curve_LIF` example, simulated as brian2 \
+                  steps it, with the continuous-time rate."
+            .to_string(),
+        alt,
+        svg,
+        csv: style::csv(&["v0_mv", "spike_count", "rate_hz"], rows),
+    })
+}
+
+/// QIF F-I curve: Euler, RK4 and the analytic rate, with the large-threshold limit.
+pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
+    const ID: &str = "fig:qif-fi";
+    let q = &cfg.qif;
+    let alt = "QIF firing rate against input V0: zero up to V0 = 0, then rising continuously from \
+               zero like a square root; the RK4 curve lies on the analytic curve, the forward Euler \
+               curve slightly off it, and the large-threshold limit sqrt(V0)/(pi tau) below both."
+        .to_string();
+    let euler_label = format!("forward Euler, dt = {} ms", q.dt_ms);
+    let rk4_label = format!("RK4 + spike interpolation, dt = {} ms", q.dt_accurate_ms);
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
+        line_chart(
+            &root,
+            ID,
+            "QIF F-I curve",
+            "V0",
+            "firing rate (Hz)",
+            &[
+                Line { label: &euler_label, x: &r.v0, y: &r.rate_euler_hz, color: PALETTE[0], dashed: false },
+                Line { label: &rk4_label, x: &r.v0, y: &r.rate_accurate_hz, color: PALETTE[1], dashed: false },
+                Line { label: "analytic (separation of variables)", x: &r.v0, y: &r.rate_analytic_hz, color: PALETTE[3], dashed: true },
+                Line { label: "limit √V0/(πτ)", x: &r.v0, y: &r.rate_limit_hz, color: PALETTE[2], dashed: true },
+            ],
+        )
+    })?;
+    let rows = (0..r.v0.len()).map(|i| {
+        vec![
+            fmt(r.v0[i]),
+            fmt(q.v_reset),
+            fmt(q.v_threshold),
+            fmt(q.tau_ms),
+            r.spike_count[i].to_string(),
+            fmt(r.rate_euler_hz[i]),
+            fmt(r.rate_accurate_hz[i]),
+            fmt(r.rate_analytic_hz[i]),
+        ]
+    });
+    Ok(Figure {
+        id: ID,
+        file_stem: "qif_fi",
+        caption: "F-I curve of the QIF model: clock-driven forward Euler as brian2 would run it, \
+                  RK4 with spike-time interpolation, the analytic curve, and its limit for \
+                  $V_{th} \\to \\infty$, $V_r \\to -\\infty$."
+            .to_string(),
+        alt,
+        svg,
+        csv: style::csv(
+            &["v0", "v_reset", "v_threshold", "tau_ms", "spike_count", "rate_euler_hz", "rate_accurate_hz", "rate_analytic_hz"],
+            rows,
+        ),
+    })
+}
+
+/// ReLU and sigmoid fits of each F-I curve (top) and their residuals (bottom).
+pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
+    const ID: &str = "fig:fits";
+    let alt = all
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: ReLU fit RMSE {:.2} Hz, sigmoid fit RMSE {:.2} Hz, {} closer.",
+                f.curve,
+                f.relu.rmse,
+                f.sigmoid.rmse,
+                f.better()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let alt = format!("F-I curves with their best ReLU and sigmoid fits, and the residuals below. {alt}");
+    let curves: Vec<(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> = all
+        .iter()
+        .map(|f| {
+            let relu = f.relu_curve();
+            let sig = f.sigmoid_curve();
+            let relu_res = f.rate_hz.iter().zip(&relu).map(|(y, m)| y - m).collect();
+            let sig_res = f.rate_hz.iter().zip(&sig).map(|(y, m)| y - m).collect();
+            (relu, sig, relu_res, sig_res)
+        })
+        .collect();
+    let svg = style::render_svg(ID, (style::WIDTH, 2 * style::HEIGHT - 60), &alt, |root| {
+        let (top, bottom) = root.split_vertically((style::HEIGHT - 20) as i32);
+        let tops = top.split_evenly((1, all.len()));
+        let bottoms = bottom.split_evenly((1, all.len()));
+        for (k, f) in all.iter().enumerate() {
+            let (relu, sig, relu_res, sig_res) = &curves[k];
+            let title = format!("{} F-I curve and fits", f.curve);
+            line_chart(
+                &tops[k],
+                ID,
+                &title,
+                f.input_label,
+                "rate (Hz)",
+                &[
+                    Line { label: "data", x: &f.x, y: &f.rate_hz, color: PALETTE[1], dashed: false },
+                    Line { label: "ReLU fit", x: &f.x, y: relu, color: PALETTE[0], dashed: true },
+                    Line { label: "sigmoid fit", x: &f.x, y: sig, color: PALETTE[4], dashed: true },
+                ],
+            )?;
+            line_chart(
+                &bottoms[k],
+                ID,
+                "residual (data − fit)",
+                f.input_label,
+                "residual (Hz)",
+                &[
+                    Line { label: "ReLU", x: &f.x, y: relu_res, color: PALETTE[0], dashed: false },
+                    Line { label: "sigmoid", x: &f.x, y: sig_res, color: PALETTE[4], dashed: false },
+                ],
+            )?;
+        }
+        Ok(())
+    })?;
+    let mut rows = Vec::new();
+    for (f, (relu, sig, _, _)) in all.iter().zip(&curves) {
+        for i in 0..f.x.len() {
+            rows.push(vec![f.curve.to_string(), fmt(f.x[i]), fmt(f.rate_hz[i]), fmt(relu[i]), fmt(sig[i])]);
+        }
+    }
+    Ok(Figure {
+        id: ID,
+        file_stem: "fi_fits",
+        caption: "Least-squares fits of $a\\max(x-c,0)+d$ (ReLU) and $a/(1+e^{-(x-c)/s})+d$ \
+                  (sigmoid) to the F-I curves (top), and the residuals (bottom)."
+            .to_string(),
+        alt,
+        svg,
+        csv: style::csv(&["curve", "x", "rate_hz", "relu_hz", "sigmoid_hz"], rows),
+    })
+}
+
+/// Log-log plot of the Euler rate error against dt, with a first-order reference line.
+pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
+    const ID: &str = "fig:qif-convergence";
+    let err = plot_error(ID);
+    let dts: Vec<f64> = r.convergence.iter().map(|c| c.dt_ms).collect();
+    let errs: Vec<f64> = r.convergence.iter().map(|c| c.rms_relative_error).collect();
+    let alt = format!(
+        "Log-log plot of the RMS relative rate error of forward Euler against the time step, \
+         falling along a straight line of slope {:.2}, parallel to the first-order reference.",
+        r.observed_order
+    );
+    let svg = style::render_svg(ID, (style::WIDTH / 2 + 120, style::HEIGHT), &alt, |root| {
+        let (dlo, dhi) = (dts.iter().cloned().fold(f64::INFINITY, f64::min), dts.iter().cloned().fold(0.0, f64::max));
+        let (elo, ehi) = (errs.iter().cloned().fold(f64::INFINITY, f64::min), errs.iter().cloned().fold(0.0, f64::max));
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Euler error against time step", style::label_font())
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d((dlo / 1.5..dhi * 1.5).log_scale(), (elo / 2.0..ehi * 2.0).log_scale())
+            .map_err(&err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(INK.mix(0.06))
+            .bold_line_style(INK.mix(0.12))
+            .x_desc("dt (ms)")
+            .y_desc("RMS relative error")
+            .y_label_formatter(&|y| format!("{y:.0e}"))
+            .axis_desc_style(style::label_font())
+            .label_style(style::tick_font())
+            .draw()
+            .map_err(&err)?;
+        let pts: Vec<(f64, f64)> = dts.iter().copied().zip(errs.iter().copied()).collect();
+        let c = PALETTE[0];
+        chart
+            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(3)))
+            .map_err(&err)?
+            .label("forward Euler")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3)));
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, c.filled()))).map_err(&err)?;
+        // First-order reference through the largest step's error.
+        let (d0, e0) = pts.iter().cloned().fold((0.0, 0.0), |a, p| if p.0 > a.0 { p } else { a });
+        let reference = [(dlo, e0 * dlo / d0), (dhi, e0)];
+        let g = PALETTE[2];
+        chart
+            .draw_series(DashedLineSeries::new(reference, 8, 5, g.stroke_width(2)))
+            .map_err(&err)?
+            .label("slope 1")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], g.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(style::tick_font())
+            .background_style(WHITE.mix(0.0))
+            .border_style(INK.mix(0.3))
+            .draw()
+            .map_err(&err)?;
+        Ok(())
+    })?;
+    let rows = r
+        .convergence
+        .iter()
+        .map(|c| vec![fmt(c.dt_ms), fmt(c.rms_relative_error), fmt(c.max_abs_error_hz)]);
+    Ok(Figure {
+        id: ID,
+        file_stem: "qif_convergence",
+        caption: "Convergence of the clock-driven QIF simulation: RMS relative rate error of \
+                  forward Euler against the analytic curve, for several time steps."
+            .to_string(),
+        alt,
+        svg,
+        csv: style::csv(&["dt_ms", "rms_relative_error", "max_abs_error_hz"], rows),
+    })
+}

@@ -1,0 +1,112 @@
+//! The shared look of every figure: size, fonts, a colour-blind-safe palette (Okabe–Ito), and
+//! the post-processing that makes plotters' SVG follow the page's light or dark theme.
+
+use crate::error::Error;
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+
+/// Figure width in SVG pixels (scaled to the column by CSS).
+pub const WIDTH: u32 = 820;
+/// Height of a single-row figure.
+pub const HEIGHT: u32 = 420;
+/// Font family of all text.
+pub const FONT: &str = "sans-serif";
+
+/// Okabe–Ito colours that keep their contrast on white and on near-black backgrounds.
+pub const PALETTE: [RGBColor; 5] = [
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+];
+
+/// Ink colour; replaced by `currentColor` so axes and text take the page's text colour.
+pub const INK: RGBColor = RGBColor(0, 0, 0);
+
+/// Text style of axis descriptions and captions.
+pub fn label_font() -> TextStyle<'static> {
+    (FONT, 17).into_font().color(&INK)
+}
+
+/// Text style of tick labels and legends.
+pub fn tick_font() -> TextStyle<'static> {
+    (FONT, 14).into_font().color(&INK)
+}
+
+/// Converts a plotting error into the library's error, naming the figure.
+pub fn plot_error<E: std::fmt::Display>(figure: &str) -> impl Fn(E) -> Error + '_ {
+    move |e| Error::Figure {
+        figure: figure.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// Draws onto an SVG string of the given size with `draw`, then makes it theme-aware and
+/// accessible: black ink becomes `currentColor`, the white background is dropped, and the root
+/// gets `role="img"`, an `aria-label` and a `<title>` with the alt text.
+pub fn render_svg<F>(id: &str, size: (u32, u32), alt: &str, draw: F) -> Result<String, Error>
+where
+    F: FnOnce(DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), Error>,
+{
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(root.clone())?;
+        root.present().map_err(plot_error(id))?;
+    }
+    let alt_escaped = escape_attr(alt);
+    let svg = svg
+        .replace("#000000", "currentColor")
+        .replacen(
+            "<svg ",
+            &format!("<svg role=\"img\" aria-label=\"{alt_escaped}\" class=\"figure-svg\" "),
+            1,
+        );
+    // Insert <title> right after the root's opening tag.
+    let close = svg.find('>').expect("plotters writes a root tag") + 1;
+    let mut out = String::with_capacity(svg.len() + alt.len() + 32);
+    out.push_str(&svg[..close]);
+    out.push_str("\n<title>");
+    out.push_str(&alt_escaped);
+    out.push_str("</title>");
+    out.push_str(&svg[close..]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Escapes text for an XML attribute or element.
+pub fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Writes rows of displayable values as CSV with the given header; floats in shortest
+/// round-trip form.
+pub fn csv<R, I>(header: &[&str], rows: R) -> String
+where
+    R: IntoIterator<Item = I>,
+    I: IntoIterator<Item = String>,
+{
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for row in rows {
+        w.write_record(row).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV is UTF-8")
+}
+
+/// Padded axis range covering all finite values of the slices.
+pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64> {
+    let (lo, hi) = values
+        .iter()
+        .flat_map(|s| s.iter())
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let span = (hi - lo).max(1e-9);
+    (lo - pad_fraction * span)..(hi + pad_fraction * span)
+}

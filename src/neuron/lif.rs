@@ -1,0 +1,140 @@
+//! The leaky integrate-and-fire group of brian2's `IF_curve_LIF` example, stepped exactly as
+//! brian2 steps it, so that every neuron fires the same number of spikes.
+//!
+//! brian2 works in SI units (volt, second); so does this module, converting the config's mV
+//! and ms with the same multiplications brian2's unit objects perform (`x*mV` is `x * 0.001`).
+//! Each step of dt: (1) `not_refractory = timestep(t − lastspike, dt) >= timestep(t_ref, dt)`,
+//! and where not refractory the exact update `v ← (e·v + v0) − e·v0` with e = exp(−dt/τ)
+//! (brian2's generated expression, operation for operation); (2) threshold
+//! `v > v_th and not_refractory`, stamping `lastspike = t`; (3) reset `v = v_reset`.
+
+use crate::config::LifConfig;
+
+/// brian2's unit factor for milli-units.
+const MILLI: f64 = 0.001;
+
+/// brian2's `timestep(t, dt)`: the integer step count, nudged so multiples of dt round up.
+fn timestep(t: f64, dt: f64) -> i64 {
+    ((t + 1e-3 * dt) / dt) as i64
+}
+
+/// Spike counts of the LIF group, one per neuron.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifRun {
+    /// Input v0 of each neuron (mV).
+    pub v0_mv: Vec<f64>,
+    /// Spikes each neuron fired in the run.
+    pub spike_count: Vec<u32>,
+    /// Spike count divided by the duration (Hz), as the example computes it.
+    pub rate_hz: Vec<f64>,
+}
+
+/// Input of neuron `i` in volts, computed as brian2 evaluates `'20*mV * i / (n-1)'`.
+pub fn input_volts(cfg: &LifConfig, i: usize) -> f64 {
+    (cfg.v0_max_mv * MILLI) * i as f64 / (cfg.n_neurons - 1) as f64
+}
+
+/// Simulates the group as brian2 does. Neurons are independent, so each is stepped on its own.
+pub fn simulate(cfg: &LifConfig) -> LifRun {
+    let dt = cfg.dt_ms * MILLI;
+    let tau = cfg.tau_ms * MILLI;
+    let v_th = cfg.v_threshold_mv * MILLI;
+    let v_reset = cfg.v_reset_mv * MILLI;
+    let ref_steps = timestep(cfg.refractory_ms * MILLI, dt);
+    let decay = (-dt / tau).exp();
+    let n_steps = (cfg.duration_ms * MILLI / dt).ceil() as i64;
+    let duration_s = cfg.duration_ms * MILLI;
+
+    let mut v0_mv = Vec::with_capacity(cfg.n_neurons);
+    let mut spike_count = Vec::with_capacity(cfg.n_neurons);
+    for i in 0..cfg.n_neurons {
+        let v0 = input_volts(cfg, i);
+        let mut v = v_reset;
+        let mut lastspike = -1e4_f64;
+        let mut count = 0u32;
+        for step in 0..n_steps {
+            let t = step as f64 * dt;
+            let not_refractory = timestep(t - lastspike, dt) >= ref_steps;
+            if not_refractory {
+                v = (decay * v + v0) - decay * v0;
+                if v > v_th {
+                    count += 1;
+                    lastspike = t;
+                    v = v_reset;
+                }
+            }
+        }
+        v0_mv.push(v0 / MILLI);
+        spike_count.push(count);
+    }
+    let rate_hz = spike_count
+        .iter()
+        .map(|&c| f64::from(c) / duration_s)
+        .collect();
+    LifRun {
+        v0_mv,
+        spike_count,
+        rate_hz,
+    }
+}
+
+/// The continuous-time LIF rate (Hz) for input `v0_mv`: 1/(t_ref + τ ln(v0/(v0 − V_th))) above
+/// threshold (with reset 0 as in the example; in general ln((v0 − V_r)/(v0 − V_th))), else 0.
+pub fn analytic_rate_hz(cfg: &LifConfig, v0_mv: f64) -> f64 {
+    if v0_mv <= cfg.v_threshold_mv {
+        return 0.0;
+    }
+    let period_ms = cfg.refractory_ms
+        + cfg.tau_ms * ((v0_mv - cfg.v_reset_mv) / (v0_mv - cfg.v_threshold_mv)).ln();
+    1000.0 / period_ms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brian2_counts() -> Vec<u32> {
+        include_str!("../../tests/reference/brian2_lif_counts.txt")
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn spike_counts_equal_brian2_for_every_neuron() {
+        let run = simulate(&LifConfig::default());
+        let reference = brian2_counts();
+        assert_eq!(run.spike_count.len(), reference.len());
+        let differing: Vec<usize> = (0..reference.len())
+            .filter(|&i| run.spike_count[i] != reference[i])
+            .collect();
+        assert!(differing.is_empty(), "neurons differing from brian2: {differing:?}");
+    }
+
+    #[test]
+    fn simulated_rate_is_within_one_spike_of_the_analytic_rate() {
+        let cfg = LifConfig::default();
+        let run = simulate(&cfg);
+        let duration_s = cfg.duration_ms / 1000.0;
+        for (i, (&v0, &rate)) in run.v0_mv.iter().zip(&run.rate_hz).enumerate() {
+            let analytic = analytic_rate_hz(&cfg, v0);
+            // The grid adds up to one step to each period, so allow one spike plus that bias.
+            let bias = analytic * analytic * cfg.dt_ms / 1000.0;
+            assert!(
+                (rate - analytic).abs() * duration_s <= 1.0 + bias * duration_s,
+                "neuron {i}: v0 = {v0} mV, simulated {rate} Hz, analytic {analytic} Hz"
+            );
+        }
+    }
+
+    #[test]
+    fn no_spikes_below_threshold() {
+        let cfg = LifConfig::default();
+        let run = simulate(&cfg);
+        for (&v0, &c) in run.v0_mv.iter().zip(&run.spike_count) {
+            if v0 <= cfg.v_threshold_mv {
+                assert_eq!(c, 0, "v0 = {v0}");
+            }
+        }
+    }
+}

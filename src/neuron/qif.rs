@@ -1,0 +1,257 @@
+//! The quadratic integrate-and-fire neuron τV̇ = V0 + V² (V dimensionless), with a spike when
+//! V > V_th and a reset to V_r. Two integrators:
+//!
+//! - [`simulate_euler`]: clock-driven forward Euler as brian2 steps it (its default method
+//!   for this equation): update, threshold, reset, with the spike stamped at the step's start.
+//! - [`simulate_rk4`]: classical RK4 with the threshold crossing located inside the step by
+//!   cubic Hermite interpolation, the reset applied at that instant, and the rest of the step
+//!   integrated from the reset, so the result does not inherit the grid's O(dt) timing error.
+//!
+//! Rates come from the interspike intervals: (n − 1)/(t_n − t_1) for n ≥ 2 spikes, else 0.
+
+use crate::error::NumericalError;
+
+/// Parameters of one QIF neuron (time in ms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QifParams {
+    /// Input V0.
+    pub v0: f64,
+    /// Time constant τ (ms).
+    pub tau_ms: f64,
+    /// Reset value, also the initial value.
+    pub v_reset: f64,
+    /// Threshold.
+    pub v_threshold: f64,
+}
+
+/// Spike times of one simulated neuron and the rate they imply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpikeTrain {
+    /// Spike times (ms).
+    pub times_ms: Vec<f64>,
+    /// Rate from the interspike intervals (Hz); 0 with fewer than two spikes.
+    pub rate_hz: f64,
+}
+
+impl SpikeTrain {
+    /// Builds the train and its interspike-interval rate.
+    pub fn from_times(times_ms: Vec<f64>) -> SpikeTrain {
+        let rate_hz = isi_rate_hz(&times_ms);
+        SpikeTrain { times_ms, rate_hz }
+    }
+}
+
+/// (n − 1)/(t_n − t_1) in Hz for spike times in ms; 0 with fewer than two spikes.
+pub fn isi_rate_hz(times_ms: &[f64]) -> f64 {
+    match times_ms {
+        [first, .., last] if last > first => 1000.0 * (times_ms.len() - 1) as f64 / (last - first),
+        _ => 0.0,
+    }
+}
+
+fn check_finite(p: &QifParams, v: f64, t_ms: f64, method: &str) -> Result<(), NumericalError> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(NumericalError {
+            model: format!("QIF ({method})"),
+            parameters: format!("V0 = {}", p.v0),
+            time_ms: t_ms,
+            value: v,
+        })
+    }
+}
+
+/// Forward Euler on the clock grid, as brian2's `method='euler'`.
+pub fn simulate_euler(p: &QifParams, duration_ms: f64, dt_ms: f64) -> Result<SpikeTrain, NumericalError> {
+    let n_steps = (duration_ms / dt_ms).ceil() as usize;
+    let mut v = p.v_reset;
+    let mut times = Vec::new();
+    for step in 0..n_steps {
+        let t = step as f64 * dt_ms;
+        v += dt_ms * (p.v0 + v * v) / p.tau_ms;
+        check_finite(p, v, t, "forward Euler")?;
+        if v > p.v_threshold {
+            times.push(t);
+            v = p.v_reset;
+        }
+    }
+    Ok(SpikeTrain::from_times(times))
+}
+
+fn rk4_step(p: &QifParams, v: f64, h: f64) -> f64 {
+    let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
+    let k1 = f(v);
+    let k2 = f(v + 0.5 * h * k1);
+    let k3 = f(v + 0.5 * h * k2);
+    let k4 = f(v + h * k3);
+    v + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+}
+
+/// Where in [0, h] the cubic Hermite interpolant through (0, v_a, d_a) and (h, v_b, d_b)
+/// reaches `target` (v_a ≤ target < v_b), by bisection to machine precision.
+fn hermite_crossing(v_a: f64, d_a: f64, v_b: f64, d_b: f64, h: f64, target: f64) -> f64 {
+    let at = |s: f64| {
+        let s2 = s * s;
+        let s3 = s2 * s;
+        (2.0 * s3 - 3.0 * s2 + 1.0) * v_a
+            + (s3 - 2.0 * s2 + s) * h * d_a
+            + (-2.0 * s3 + 3.0 * s2) * v_b
+            + (s3 - s2) * h * d_b
+    };
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if at(mid) > target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    0.5 * (lo + hi) * h
+}
+
+/// RK4 with spike times located inside the step and the reset applied at the spike time.
+pub fn simulate_rk4(p: &QifParams, duration_ms: f64, dt_ms: f64) -> Result<SpikeTrain, NumericalError> {
+    let n_steps = (duration_ms / dt_ms).ceil() as usize;
+    let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
+    let mut v = p.v_reset;
+    let mut times = Vec::new();
+    for step in 0..n_steps {
+        let t0 = step as f64 * dt_ms;
+        let mut t = t0;
+        let t_end = t0 + dt_ms;
+        // Several spikes may fall in one step when the period is shorter than dt.
+        loop {
+            let h = t_end - t;
+            let next = rk4_step(p, v, h);
+            check_finite(p, next, t, "RK4")?;
+            if next > p.v_threshold {
+                let t_spike = t + hermite_crossing(v, f(v), next, f(next), h, p.v_threshold);
+                times.push(t_spike);
+                v = p.v_reset;
+                t = t_spike;
+                if t_end - t <= 1e-12 * dt_ms {
+                    break;
+                }
+            } else {
+                v = next;
+                break;
+            }
+        }
+    }
+    Ok(SpikeTrain::from_times(times))
+}
+
+/// The analytic period (ms) from V_r to V_th for V0 > 0, from separation of variables:
+/// T = τ/√V0 · [atan(V_th/√V0) − atan(V_r/√V0)]. `None` when the neuron never reaches
+/// threshold (V0 ≤ 0 with V_r at or below the unstable fixed point √(−V0)).
+pub fn analytic_period_ms(p: &QifParams) -> Option<f64> {
+    let (vr, vth, tau) = (p.v_reset, p.v_threshold, p.tau_ms);
+    if p.v0 > 0.0 {
+        let s = p.v0.sqrt();
+        Some(tau / s * ((vth / s).atan() - (vr / s).atan()))
+    } else if p.v0 == 0.0 {
+        // τV̇ = V²: T = τ(1/V_r − 1/V_th) when V_r > 0.
+        (vr > 0.0).then(|| tau * (1.0 / vr - 1.0 / vth))
+    } else {
+        // τV̇ = V² − a², a = √(−V0): above the unstable point a, V blows up through threshold.
+        let a = (-p.v0).sqrt();
+        (vr > a).then(|| {
+            let g = |x: f64| ((x - a) / (x + a)).ln() / (2.0 * a);
+            tau * (g(vth) - g(vr))
+        })
+    }
+}
+
+/// The analytic rate (Hz): 1000/T(ms), or 0 where there is no repetitive firing.
+pub fn analytic_rate_hz(p: &QifParams) -> f64 {
+    analytic_period_ms(p).map_or(0.0, |t| 1000.0 / t)
+}
+
+/// The limit √V0/(πτ) (Hz) as V_th → ∞ and V_r → −∞.
+pub fn limit_rate_hz(v0: f64, tau_ms: f64) -> f64 {
+    if v0 > 0.0 {
+        1000.0 * v0.sqrt() / (std::f64::consts::PI * tau_ms)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn params(v0: f64) -> QifParams {
+        QifParams {
+            v0,
+            tau_ms: 10.0,
+            v_reset: -10.0,
+            v_threshold: 10.0,
+        }
+    }
+
+    #[test]
+    fn accurate_rate_matches_the_analytic_formula() {
+        for i in 0..=60 {
+            let p = params(-1.0 + 0.1 * f64::from(i));
+            let analytic = analytic_rate_hz(&p);
+            let sim = simulate_rk4(&p, 2000.0, 0.01).unwrap().rate_hz;
+            if analytic > 1.0 && sim > 0.0 {
+                assert_relative_eq!(sim, analytic, max_relative = 1e-3);
+            }
+            if analytic == 0.0 {
+                assert_eq!(sim, 0.0, "V0 = {}", p.v0);
+            }
+        }
+    }
+
+    #[test]
+    fn analytic_period_at_v0_one_by_hand() {
+        // T = τ (atan 10 − atan(−10)) = 2τ atan 10 for V0 = 1.
+        let t = analytic_period_ms(&params(1.0)).unwrap();
+        assert_relative_eq!(t, 20.0 * 10f64.atan(), max_relative = 1e-15);
+    }
+
+    #[test]
+    fn analytic_period_is_continuous_across_v0_zero() {
+        let mut p = params(1e-9);
+        p.v_reset = 2.0;
+        let right = analytic_period_ms(&p).unwrap();
+        p.v0 = 0.0;
+        let zero = analytic_period_ms(&p).unwrap();
+        p.v0 = -1e-9;
+        let left = analytic_period_ms(&p).unwrap();
+        assert_relative_eq!(right, zero, max_relative = 1e-6);
+        assert_relative_eq!(left, zero, max_relative = 1e-6);
+    }
+
+    #[test]
+    fn large_thresholds_approach_the_limit_rate() {
+        let p = QifParams {
+            v0: 2.0,
+            tau_ms: 10.0,
+            v_reset: -1e9,
+            v_threshold: 1e9,
+        };
+        assert_relative_eq!(analytic_rate_hz(&p), limit_rate_hz(2.0, 10.0), max_relative = 1e-6);
+    }
+
+    #[test]
+    fn euler_is_first_order() {
+        let p = params(2.0);
+        let exact = analytic_rate_hz(&p);
+        let e1 = (simulate_euler(&p, 2000.0, 0.1).unwrap().rate_hz - exact).abs();
+        let e2 = (simulate_euler(&p, 2000.0, 0.05).unwrap().rate_hz - exact).abs();
+        let order = (e1 / e2).log2();
+        assert!((0.7..1.3).contains(&order), "observed order {order}");
+    }
+
+    #[test]
+    fn no_firing_below_the_saddle_node() {
+        let p = params(-0.5);
+        assert!(simulate_euler(&p, 2000.0, 0.1).unwrap().times_ms.is_empty());
+        assert_eq!(analytic_rate_hz(&p), 0.0);
+    }
+}

@@ -1,0 +1,333 @@
+//! Chapter 1 (homework 1.1–1.4): the view of rounded, formatted values the template prints,
+//! the tables, and the figures.
+
+use super::crossref::Table;
+use super::format::{fixed, percent, sig};
+use crate::config::Config;
+use crate::error::Error;
+use crate::experiments::Results;
+use crate::figures::{Figure, fi_curves, phase};
+use crate::neuron::qif;
+use serde::Serialize;
+
+/// One curve of a phase portrait, formatted.
+#[derive(Debug, Serialize)]
+pub struct PhaseRow {
+    v0: String,
+    fixed_points: String,
+    fires: bool,
+}
+
+/// One F-I curve's fits, formatted.
+#[derive(Debug, Serialize)]
+pub struct FitRow {
+    curve: &'static str,
+    better: &'static str,
+    worse: &'static str,
+    relu_rmse_hz: String,
+    sigmoid_rmse_hz: String,
+    /// RMSE of the worse shape over that of the better one.
+    rmse_ratio: String,
+    relu_shift: String,
+    sigmoid_shift: String,
+    sigmoid_width: String,
+}
+
+/// Everything chapter 1's template prints.
+#[derive(Debug, Serialize)]
+pub struct View {
+    lif_n_neurons: usize,
+    lif_v0_max_mv: String,
+    lif_tau_ms: String,
+    lif_threshold_mv: String,
+    lif_reset_mv: String,
+    lif_refractory_ms: String,
+    lif_duration_s: String,
+    lif_dt_ms: String,
+    lif_total_spikes: u64,
+    lif_first_firing_v0_mv: String,
+    lif_first_firing_rate_hz: String,
+    lif_max_rate_hz: String,
+    lif_max_spike_count_error: String,
+    lif_saturation_hz: String,
+    phase_lif: Vec<PhaseRow>,
+    phase_qif: Vec<PhaseRow>,
+    qif_tau_ms: String,
+    qif_reset: String,
+    qif_threshold: String,
+    qif_v0_min: String,
+    qif_v0_max: String,
+    qif_v0_step: String,
+    qif_n_inputs: usize,
+    qif_duration_s: String,
+    qif_dt_ms: String,
+    qif_dt_accurate_ms: String,
+    /// Input V0 below which a neuron reset to V_r can still escape (V_r > √(−V0)), if V_r > 0.
+    qif_reset_is_negative: bool,
+    qif_low_v0: String,
+    qif_low_rate_hz: String,
+    qif_low_limit_hz: String,
+    qif_top_v0: String,
+    qif_top_rate_hz: String,
+    qif_top_limit_hz: String,
+    qif_top_limit_excess_pct: String,
+    qif_compared_inputs: usize,
+    qif_min_compared_rate_hz: String,
+    euler_max_rel_error_pct: String,
+    euler_rms_rel_error_pct: String,
+    euler_slower: bool,
+    rk4_max_rel_error: String,
+    observed_order: String,
+    convergence_first_dt_ms: String,
+    convergence_last_dt_ms: String,
+    fits: Vec<FitRow>,
+    same_winner: bool,
+    overall_winner: &'static str,
+}
+
+fn fixed_points(fps: &[crate::analysis::phase::FixedPoint]) -> String {
+    if fps.is_empty() {
+        return "none".to_string();
+    }
+    fps.iter()
+        .map(|fp| format!("{} ({})", sig(fp.v, 3), stability_name(fp.stability)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn stability_name(s: crate::analysis::phase::Stability) -> &'static str {
+    match s {
+        crate::analysis::phase::Stability::Stable => "stable",
+        crate::analysis::phase::Stability::Unstable => "unstable",
+        crate::analysis::phase::Stability::HalfStable => "saddle-node",
+    }
+}
+
+/// Builds the view from the results.
+pub fn view(r: &Results, cfg: &Config) -> View {
+    let l = &cfg.lif;
+    let q = &cfg.qif;
+    let first = r.lif.first_firing_v0_mv;
+    let first_rate = first
+        .and_then(|v| r.lif.run.v0_mv.iter().position(|&x| x == v))
+        .map_or(0.0, |i| r.lif.run.rate_hz[i]);
+    let max_rate = r.lif.run.rate_hz.iter().cloned().fold(0.0, f64::max);
+    let qp = |v0| qif::QifParams {
+        v0,
+        tau_ms: q.tau_ms,
+        v_reset: q.v_reset,
+        v_threshold: q.v_threshold,
+    };
+    // The smallest positive input of the sweep, and the largest.
+    let low_v0 = r.qif.v0.iter().cloned().find(|&v| v > 0.0).unwrap_or(q.v0_max);
+    let top_v0 = q.v0_max;
+    let top_rate = qif::analytic_rate_hz(&qp(top_v0));
+    let top_limit = qif::limit_rate_hz(top_v0, q.tau_ms);
+    let euler = &r.qif.method_errors[0];
+    let rk4 = &r.qif.method_errors[1];
+    let compared_min = r
+        .qif
+        .rate_analytic_hz
+        .iter()
+        .cloned()
+        .filter(|&a| a >= 3000.0 / q.duration_ms)
+        .fold(f64::INFINITY, f64::min);
+    let euler_slower = r
+        .qif
+        .rate_euler_hz
+        .iter()
+        .zip(&r.qif.rate_analytic_hz)
+        .filter(|(_, a)| **a >= 3000.0 / q.duration_ms)
+        .all(|(e, a)| e < a);
+    let fits: Vec<FitRow> = r
+        .fits
+        .iter()
+        .map(|f| {
+            let better = f.better();
+            let (b, w) = if better == "ReLU" { (f.relu.rmse, f.sigmoid.rmse) } else { (f.sigmoid.rmse, f.relu.rmse) };
+            FitRow {
+                curve: f.curve,
+                better,
+                worse: if better == "ReLU" { "sigmoid" } else { "ReLU" },
+                relu_rmse_hz: sig(f.relu.rmse, 3),
+                sigmoid_rmse_hz: sig(f.sigmoid.rmse, 3),
+                rmse_ratio: sig(w / b, 2),
+                relu_shift: sig(f.relu.params[1], 3),
+                sigmoid_shift: sig(f.sigmoid.params[1], 3),
+                sigmoid_width: sig(f.sigmoid.params[2].abs(), 3),
+            }
+        })
+        .collect();
+    let same_winner = fits.windows(2).all(|w| w[0].better == w[1].better);
+    View {
+        lif_n_neurons: l.n_neurons,
+        lif_v0_max_mv: sig(l.v0_max_mv, 4),
+        lif_tau_ms: sig(l.tau_ms, 4),
+        lif_threshold_mv: sig(l.v_threshold_mv, 4),
+        lif_reset_mv: sig(l.v_reset_mv, 4),
+        lif_refractory_ms: sig(l.refractory_ms, 4),
+        lif_duration_s: sig(l.duration_ms / 1000.0, 4),
+        lif_dt_ms: sig(l.dt_ms, 4),
+        lif_total_spikes: r.lif.run.spike_count.iter().map(|&c| u64::from(c)).sum(),
+        lif_first_firing_v0_mv: first.map_or("none".into(), |v| fixed(v, 3)),
+        lif_first_firing_rate_hz: sig(first_rate, 3),
+        lif_max_rate_hz: sig(max_rate, 3),
+        lif_max_spike_count_error: sig(r.lif.max_spike_count_error, 2),
+        lif_saturation_hz: sig(1000.0 / l.refractory_ms.max(l.dt_ms), 3),
+        phase_lif: r
+            .phase
+            .lif
+            .iter()
+            .map(|c| PhaseRow { v0: sig(c.v0, 3), fixed_points: fixed_points(&c.fixed_points), fires: c.fires })
+            .collect(),
+        phase_qif: r
+            .phase
+            .qif
+            .iter()
+            .map(|c| PhaseRow { v0: sig(c.v0, 3), fixed_points: fixed_points(&c.fixed_points), fires: c.fires })
+            .collect(),
+        qif_tau_ms: sig(q.tau_ms, 4),
+        qif_reset: sig(q.v_reset, 4),
+        qif_threshold: sig(q.v_threshold, 4),
+        qif_v0_min: sig(q.v0_min, 4),
+        qif_v0_max: sig(q.v0_max, 4),
+        qif_v0_step: sig(q.v0_step, 4),
+        qif_n_inputs: r.qif.v0.len(),
+        qif_duration_s: sig(q.duration_ms / 1000.0, 4),
+        qif_dt_ms: sig(q.dt_ms, 4),
+        qif_dt_accurate_ms: sig(q.dt_accurate_ms, 4),
+        qif_reset_is_negative: q.v_reset < 0.0,
+        qif_low_v0: sig(low_v0, 3),
+        qif_low_rate_hz: sig(qif::analytic_rate_hz(&qp(low_v0)), 3),
+        qif_low_limit_hz: sig(qif::limit_rate_hz(low_v0, q.tau_ms), 3),
+        qif_top_v0: sig(top_v0, 3),
+        qif_top_rate_hz: sig(top_rate, 3),
+        qif_top_limit_hz: sig(top_limit, 3),
+        qif_top_limit_excess_pct: percent(top_rate / top_limit - 1.0, 2),
+        qif_compared_inputs: r.qif.compared_inputs,
+        qif_min_compared_rate_hz: sig(compared_min, 3),
+        euler_max_rel_error_pct: percent(euler.max_relative_error, 2),
+        euler_rms_rel_error_pct: percent(euler.rms_relative_error, 2),
+        euler_slower,
+        rk4_max_rel_error: sig(rk4.max_relative_error, 2),
+        observed_order: fixed(r.qif.observed_order, 2),
+        convergence_first_dt_ms: sig(q.convergence_dt_ms[0], 3),
+        convergence_last_dt_ms: sig(*q.convergence_dt_ms.last().expect("validated non-empty"), 3),
+        overall_winner: fits[0].better,
+        same_winner,
+        fits,
+    }
+}
+
+/// The chapter's tables.
+pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
+    let q = &cfg.qif;
+    let mut phase_rows = Vec::new();
+    for (model, curves) in [("LIF", &r.phase.lif), ("QIF", &r.phase.qif)] {
+        for c in curves.iter() {
+            phase_rows.push(vec![
+                model.to_string(),
+                sig(c.v0, 3),
+                fixed_points(&c.fixed_points),
+                if c.fires { "yes" } else { "no" }.to_string(),
+            ]);
+        }
+    }
+    let fit_rows = r
+        .fits
+        .iter()
+        .flat_map(|f| {
+            let p = &f.relu.params;
+            let s = &f.sigmoid.params;
+            [
+                vec![
+                    format!("{} / ReLU", f.curve),
+                    sig(f.relu.rmse, 3),
+                    sig(p[0], 4),
+                    sig(p[1], 4),
+                    "–".to_string(),
+                    sig(p[2], 3),
+                ],
+                vec![
+                    format!("{} / sigmoid", f.curve),
+                    sig(f.sigmoid.rmse, 3),
+                    sig(s[0], 4),
+                    sig(s[1], 4),
+                    sig(s[2], 4),
+                    sig(s[3], 3),
+                ],
+            ]
+        })
+        .collect();
+    let error_rows = r
+        .qif
+        .method_errors
+        .iter()
+        .map(|m| {
+            vec![
+                m.method.to_string(),
+                sig(m.dt_ms, 3),
+                sig(m.max_abs_error_hz, 3),
+                sig(m.max_relative_error, 3),
+                sig(m.rms_relative_error, 3),
+            ]
+        })
+        .collect();
+    let conv_rows = r
+        .qif
+        .convergence
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let ratio = if i == 0 {
+                "–".to_string()
+            } else {
+                sig(r.qif.convergence[i - 1].rms_relative_error / c.rms_relative_error, 3)
+            };
+            vec![sig(c.dt_ms, 3), sig(c.rms_relative_error, 3), sig(c.max_abs_error_hz, 3), ratio]
+        })
+        .collect();
+    vec![
+        Table {
+            id: "tab:phase",
+            caption: "Fixed points of the phase portraits and whether a neuron reset to V_r fires repetitively.".into(),
+            header: vec!["Model".into(), "V0".into(), "Fixed points".into(), "Fires".into()],
+            rows: phase_rows,
+        },
+        Table {
+            id: "tab:fits",
+            caption: "Least-squares fits to the F-I curves: RMSE and parameters (a in Hz per input unit for ReLU, in Hz for sigmoid; c and s in input units; d in Hz).".into(),
+            header: vec!["Curve / shape".into(), "RMSE (Hz)".into(), "a".into(), "c".into(), "s".into(), "d".into()],
+            rows: fit_rows,
+        },
+        Table {
+            id: "tab:qif-errors",
+            caption: format!(
+                "Error of each QIF simulation against the analytic rate, over the {} inputs with at least three analytic periods in {} s.",
+                r.qif.compared_inputs,
+                sig(q.duration_ms / 1000.0, 3)
+            ),
+            header: vec!["Method".into(), "dt (ms)".into(), "max |error| (Hz)".into(), "max relative error".into(), "RMS relative error".into()],
+            rows: error_rows,
+        },
+        Table {
+            id: "tab:qif-convergence",
+            caption: "Forward Euler error against the time step; a ratio of 2 per halving of dt is first order.".into(),
+            header: vec!["dt (ms)".into(), "RMS relative error".into(), "max |error| (Hz)".into(), "ratio to previous".into()],
+            rows: conv_rows,
+        },
+    ]
+}
+
+/// The chapter's figures, drawn in parallel.
+pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
+    let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
+        Box::new(|| phase::figure(&r.phase)),
+        Box::new(|| fi_curves::lif_fi(&r.lif)),
+        Box::new(|| fi_curves::qif_fi(&r.qif, cfg)),
+        Box::new(|| fi_curves::fits(&r.fits)),
+        Box::new(|| fi_curves::convergence(&r.qif)),
+    ];
+    use rayon::prelude::*;
+    jobs.par_iter().map(|f| f()).collect()
+}
