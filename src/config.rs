@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Everything the report depends on. Each field's doc comment gives its unit and range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Master seed; every random draw derives its own seed from it (any u64).
@@ -91,18 +91,6 @@ pub struct FitConfig {
     pub starts: usize,
     /// Iteration limit of each Levenberg–Marquardt run, 1 to 100 000.
     pub max_iterations: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            seed: 0,
-            phase: PhaseConfig::default(),
-            lif: LifConfig::default(),
-            qif: QifConfig::default(),
-            fit: FitConfig::default(),
-        }
-    }
 }
 
 impl Default for PhaseConfig {
@@ -210,12 +198,22 @@ fn check_range(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<
 
 fn check_count(key: &str, n: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
     if n < lo || n > hi {
-        return Err(invalid(key, n, format!("must be an integer in [{lo}, {hi}]")));
+        return Err(invalid(
+            key,
+            n,
+            format!("must be an integer in [{lo}, {hi}]"),
+        ));
     }
     Ok(())
 }
 
-fn check_list(key: &str, xs: &[f64], lo: f64, hi: f64, len: (usize, usize)) -> Result<(), ConfigError> {
+fn check_list(
+    key: &str,
+    xs: &[f64],
+    lo: f64,
+    hi: f64,
+    len: (usize, usize),
+) -> Result<(), ConfigError> {
     if xs.len() < len.0 || xs.len() > len.1 {
         return Err(invalid(
             key,
@@ -239,7 +237,10 @@ impl Config {
         })?;
         let text = String::from_utf8(bytes).map_err(|e| ConfigError::Read {
             path: shown.clone(),
-            reason: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            reason: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
         let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: shown,
@@ -264,7 +265,13 @@ impl Config {
         check_count("lif.n_neurons", l.n_neurons, 2, 100_000)?;
         check_range("lif.v0_max_mv", l.v0_max_mv, 0.0, 1000.0, false)?;
         check_range("lif.tau_ms", l.tau_ms, 0.0, 10_000.0, false)?;
-        check_range("lif.v_threshold_mv", l.v_threshold_mv, -1000.0, 1000.0, true)?;
+        check_range(
+            "lif.v_threshold_mv",
+            l.v_threshold_mv,
+            -1000.0,
+            1000.0,
+            true,
+        )?;
         check_range("lif.v_reset_mv", l.v_reset_mv, -1000.0, 1000.0, true)?;
         if l.v_reset_mv >= l.v_threshold_mv {
             return Err(invalid(
@@ -278,7 +285,13 @@ impl Config {
         }
         check_range("lif.duration_ms", l.duration_ms, 0.0, 100_000.0, false)?;
         check_range("lif.dt_ms", l.dt_ms, 0.0, l.duration_ms, false)?;
-        check_range("lif.refractory_ms", l.refractory_ms, 0.0, l.duration_ms, true)?;
+        check_range(
+            "lif.refractory_ms",
+            l.refractory_ms,
+            0.0,
+            l.duration_ms,
+            true,
+        )?;
         check_steps("lif", l.n_neurons, l.duration_ms, l.dt_ms)?;
 
         let q = &self.qif;
@@ -309,7 +322,13 @@ impl Config {
         check_range("qif.duration_ms", q.duration_ms, 0.0, 100_000.0, false)?;
         check_range("qif.dt_ms", q.dt_ms, 0.0, q.duration_ms, false)?;
         check_range("qif.dt_accurate_ms", q.dt_accurate_ms, 0.0, q.dt_ms, false)?;
-        check_list("qif.convergence_dt_ms", &q.convergence_dt_ms, 0.0, q.duration_ms, (2, 10))?;
+        check_list(
+            "qif.convergence_dt_ms",
+            &q.convergence_dt_ms,
+            0.0,
+            q.duration_ms,
+            (2, 10),
+        )?;
         for (i, &dt) in q.convergence_dt_ms.iter().enumerate() {
             if dt <= 0.0 {
                 return Err(invalid(
@@ -328,7 +347,11 @@ impl Config {
         }
         let n = points as usize;
         check_steps("qif", n, q.duration_ms, q.dt_accurate_ms)?;
-        let finest = q.convergence_dt_ms.iter().cloned().fold(f64::INFINITY, f64::min);
+        let finest = q
+            .convergence_dt_ms
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min);
         check_steps("qif", n, q.duration_ms, finest)?;
 
         check_count("fit.starts", self.fit.starts, 1, 100)?;
@@ -338,7 +361,12 @@ impl Config {
 }
 
 /// Refuses runs whose neuron-steps would take unreasonably long (over 2·10¹¹ steps).
-fn check_steps(section: &str, neurons: usize, duration_ms: f64, dt_ms: f64) -> Result<(), ConfigError> {
+fn check_steps(
+    section: &str,
+    neurons: usize,
+    duration_ms: f64,
+    dt_ms: f64,
+) -> Result<(), ConfigError> {
     let steps = (duration_ms / dt_ms).ceil() * neurons as f64;
     if steps > 2e11 {
         return Err(invalid(
@@ -383,8 +411,18 @@ mod tests {
     fn nan_and_zero_steps_are_rejected() {
         let mut cfg = Config::default();
         cfg.lif.dt_ms = 0.0;
-        assert!(cfg.validate().unwrap_err().to_string().contains("lif.dt_ms"));
+        assert!(
+            cfg.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("lif.dt_ms")
+        );
         cfg.lif.dt_ms = f64::NAN;
-        assert!(cfg.validate().unwrap_err().to_string().contains("lif.dt_ms"));
+        assert!(
+            cfg.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("lif.dt_ms")
+        );
     }
 }

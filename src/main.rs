@@ -56,7 +56,10 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::with_draw_target(Some(neuroreport::progress_steps()), ProgressDrawTarget::stderr())
+        ProgressBar::with_draw_target(
+            Some(neuroreport::progress_steps()),
+            ProgressDrawTarget::stderr(),
+        )
     };
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
@@ -68,7 +71,10 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     match result {
         Ok(()) => {
             if !args.quiet {
-                eprintln!("report written to {}", args.out.join("index.html").display());
+                eprintln!(
+                    "report written to {}",
+                    args.out.join("index.html").display()
+                );
             }
             Ok(())
         }

@@ -20,7 +20,11 @@ pub struct OutputFile {
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.display().to_string();
-    move |source| Error::Io { action, path, source }
+    move |source| Error::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
@@ -52,9 +56,12 @@ pub fn clean_leftovers(out: &Path) -> Result<(), Error> {
     let mut olds = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(n) = file_name.to_str() else { continue };
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
         if n.starts_with(&tmp_prefix) {
-            fs::remove_dir_all(entry.path()).map_err(io("cannot remove leftover", &entry.path()))?;
+            fs::remove_dir_all(entry.path())
+                .map_err(io("cannot remove leftover", &entry.path()))?;
         } else if n.starts_with(&old_prefix) {
             olds.push(entry.path());
         }
@@ -145,7 +152,10 @@ mod tests {
         write_report(&out, &[file("c.txt", "3")]).unwrap();
         assert!(!out.join("a.txt").exists());
         assert_eq!(fs::read_to_string(out.join("c.txt")).unwrap(), "3");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("report")]);
     }
 

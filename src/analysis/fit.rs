@@ -36,7 +36,9 @@ fn logistic(z: f64) -> f64 {
 
 fn range(xs: &[f64]) -> (f64, f64) {
     xs.iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
 }
 
 /// Evenly spaced interior points of [lo, hi]: lo + (k + 1)/(count + 1)·(hi − lo).
@@ -184,7 +186,13 @@ pub fn levenberg_marquardt<M: CurveModel>(
 
 /// The best of Levenberg–Marquardt runs from the model's `starts` starting points.
 /// Ties keep the earliest start, so the result is deterministic.
-pub fn fit_best<M: CurveModel>(model: &M, xs: &[f64], ys: &[f64], starts: usize, max_iterations: usize) -> Fit {
+pub fn fit_best<M: CurveModel>(
+    model: &M,
+    xs: &[f64],
+    ys: &[f64],
+    starts: usize,
+    max_iterations: usize,
+) -> Fit {
     model
         .starts(xs, ys, starts)
         .iter()
@@ -228,9 +236,12 @@ mod tests {
         }
     }
 
+    type Model<'a> = &'a dyn Fn(f64, &[f64]) -> f64;
+    type Gradient<'a> = &'a dyn Fn(f64, &[f64], &mut [f64]);
+
     #[test]
     fn gradients_match_finite_differences() {
-        let check = |model: &dyn Fn(f64, &[f64]) -> f64, grad: &dyn Fn(f64, &[f64], &mut [f64]), p: &[f64]| {
+        let check = |model: Model, grad: Gradient, p: &[f64]| {
             let mut g = vec![0.0; p.len()];
             for &x in &[-1.1, 0.3, 2.7] {
                 grad(x, p, &mut g);
@@ -244,7 +255,15 @@ mod tests {
                 }
             }
         };
-        check(&|x, p| Sigmoid.value(x, p), &|x, p, g| Sigmoid.gradient(x, p, g), &[3.0, 0.5, 0.7, 1.0]);
-        check(&|x, p| Relu.value(x, p), &|x, p, g| Relu.gradient(x, p, g), &[3.0, 0.5, 1.0]);
+        check(
+            &|x, p| Sigmoid.value(x, p),
+            &|x, p, g| Sigmoid.gradient(x, p, g),
+            &[3.0, 0.5, 0.7, 1.0],
+        );
+        check(
+            &|x, p| Relu.value(x, p),
+            &|x, p, g| Relu.gradient(x, p, g),
+            &[3.0, 0.5, 1.0],
+        );
     }
 }

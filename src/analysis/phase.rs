@@ -67,8 +67,7 @@ pub fn lif_fires(v0: f64, v_threshold: f64) -> bool {
 /// above the reset (below threshold), V escapes to threshold. For V0 < 0 that means
 /// V_r > √(−V0); for V0 = 0, V_r > 0; for V0 > 0 always.
 pub fn qif_fires(v0: f64, v_reset: f64) -> bool {
-    qif_fixed_points(v0).iter().all(|fp| fp.v < v_reset)
-        && !(v0 == 0.0 && v_reset == 0.0)
+    qif_fixed_points(v0).iter().all(|fp| fp.v < v_reset) && !(v0 == 0.0 && v_reset == 0.0)
 }
 
 #[cfg(test)]
@@ -82,7 +81,11 @@ mod tests {
         for fp in &fps {
             assert!((-4.0 + fp.v * fp.v).abs() < 1e-12);
             // g'(V) = 2V: negative means stable.
-            let expect = if 2.0 * fp.v < 0.0 { Stability::Stable } else { Stability::Unstable };
+            let expect = if 2.0 * fp.v < 0.0 {
+                Stability::Stable
+            } else {
+                Stability::Unstable
+            };
             assert_eq!(fp.stability, expect);
         }
         assert_eq!(qif_fixed_points(0.0)[0].stability, Stability::HalfStable);
@@ -91,7 +94,13 @@ mod tests {
 
     #[test]
     fn lif_fixed_point_is_the_input() {
-        assert_eq!(lif_fixed_points(12.5), vec![FixedPoint { v: 12.5, stability: Stability::Stable }]);
+        assert_eq!(
+            lif_fixed_points(12.5),
+            vec![FixedPoint {
+                v: 12.5,
+                stability: Stability::Stable
+            }]
+        );
         assert!(lif_fires(10.5, 10.0));
         assert!(!lif_fires(10.0, 10.0));
     }

@@ -18,13 +18,63 @@ pub struct CurveFits {
     pub relu: Fit,
     /// Best sigmoid fit, parameters [a, c, s, d].
     pub sigmoid: Fit,
+    /// How the fits predict the analytic curve beyond the fitted inputs.
+    pub extrapolation: Extrapolation,
+}
+
+/// RMS error of each fit against the analytic F-I curve on inputs beyond the fitted range,
+/// from the largest fitted input x_max to 2·x_max (or x_max + its span, if x_max ≤ 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extrapolation {
+    /// First input of the test range.
+    pub x_from: f64,
+    /// Last input of the test range.
+    pub x_to: f64,
+    /// RMS error of the ReLU fit there (Hz).
+    pub relu_rmse: f64,
+    /// RMS error of the sigmoid fit there (Hz).
+    pub sigmoid_rmse: f64,
 }
 
 impl CurveFits {
-    /// Fits both shapes to (x, rate).
-    pub fn new(curve: &'static str, input_label: &'static str, x: Vec<f64>, rate_hz: Vec<f64>, cfg: &FitConfig) -> Self {
+    /// Fits both shapes to (x, rate), and tests them beyond the data against `analytic`.
+    pub fn new(
+        curve: &'static str,
+        input_label: &'static str,
+        x: Vec<f64>,
+        rate_hz: Vec<f64>,
+        analytic: &dyn Fn(f64) -> f64,
+        cfg: &FitConfig,
+    ) -> Self {
         let relu = fit::fit_best(&Relu, &x, &rate_hz, cfg.starts, cfg.max_iterations);
         let sigmoid = fit::fit_best(&Sigmoid, &x, &rate_hz, cfg.starts, cfg.max_iterations);
+        let (x_lo, x_hi) = x
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let x_to = if x_hi > 0.0 {
+            2.0 * x_hi
+        } else {
+            x_hi + (x_hi - x_lo)
+        };
+        let test: Vec<f64> = (0..=200)
+            .map(|k| x_hi + (x_to - x_hi) * f64::from(k) / 200.0)
+            .collect();
+        let rmse = |model: &dyn Fn(f64) -> f64| {
+            (test
+                .iter()
+                .map(|&t| (model(t) - analytic(t)).powi(2))
+                .sum::<f64>()
+                / test.len() as f64)
+                .sqrt()
+        };
+        let extrapolation = Extrapolation {
+            x_from: x_hi,
+            x_to,
+            relu_rmse: rmse(&|t| Relu.value(t, &relu.params)),
+            sigmoid_rmse: rmse(&|t| Sigmoid.value(t, &sigmoid.params)),
+        };
         CurveFits {
             curve,
             input_label,
@@ -32,21 +82,32 @@ impl CurveFits {
             rate_hz,
             relu,
             sigmoid,
+            extrapolation,
         }
     }
 
     /// The better shape by RMSE: `"ReLU"` or `"sigmoid"`.
     pub fn better(&self) -> &'static str {
-        if self.relu.rmse <= self.sigmoid.rmse { "ReLU" } else { "sigmoid" }
+        if self.relu.rmse <= self.sigmoid.rmse {
+            "ReLU"
+        } else {
+            "sigmoid"
+        }
     }
 
     /// ReLU fit evaluated at every input.
     pub fn relu_curve(&self) -> Vec<f64> {
-        self.x.iter().map(|&x| Relu.value(x, &self.relu.params)).collect()
+        self.x
+            .iter()
+            .map(|&x| Relu.value(x, &self.relu.params))
+            .collect()
     }
 
     /// Sigmoid fit evaluated at every input.
     pub fn sigmoid_curve(&self) -> Vec<f64> {
-        self.x.iter().map(|&x| Sigmoid.value(x, &self.sigmoid.params)).collect()
+        self.x
+            .iter()
+            .map(|&x| Sigmoid.value(x, &self.sigmoid.params))
+            .collect()
     }
 }

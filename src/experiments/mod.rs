@@ -72,7 +72,10 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
     let outcomes = EXPERIMENTS
         .par_iter()
         .map(|e| {
-            let out = (e.run)(cfg).map_err(|source| Error::Experiment { experiment: e.id, source });
+            let out = (e.run)(cfg).map_err(|source| Error::Experiment {
+                experiment: e.id,
+                source,
+            });
             done(e.id);
             out
         })
@@ -90,11 +93,37 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
         lif.expect("registry has lif_fi"),
         qif.expect("registry has qif_fi"),
     );
-    let fits = vec![
-        fits::CurveFits::new("LIF", "v0 (mV)", lif.run.v0_mv.clone(), lif.run.rate_hz.clone(), &cfg.fit),
-        fits::CurveFits::new("QIF", "V0", qif.v0.clone(), qif.rate_accurate_hz.clone(), &cfg.fit),
-    ];
-    Ok(Results { phase, lif, qif, fits })
+    let qif_rate = |v0| crate::neuron::qif::analytic_rate_hz(&qif_fi::params(&cfg.qif, v0));
+    let lif_rate = |v0| crate::neuron::lif::analytic_rate_hz(&cfg.lif, v0);
+    let (lif_fits, qif_fits) = rayon::join(
+        || {
+            fits::CurveFits::new(
+                "LIF",
+                "v0 (mV)",
+                lif.run.v0_mv.clone(),
+                lif.run.rate_hz.clone(),
+                &lif_rate,
+                &cfg.fit,
+            )
+        },
+        || {
+            fits::CurveFits::new(
+                "QIF",
+                "V0",
+                qif.v0.clone(),
+                qif.rate_accurate_hz.clone(),
+                &qif_rate,
+                &cfg.fit,
+            )
+        },
+    );
+    let fits = vec![lif_fits, qif_fits];
+    Ok(Results {
+        phase,
+        lif,
+        qif,
+        fits,
+    })
 }
 
 #[cfg(test)]

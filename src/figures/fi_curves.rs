@@ -22,7 +22,14 @@ struct Line<'a> {
 }
 
 /// Draws lines on one linear chart with a legend at the upper left.
-fn line_chart(area: &Area, id: &str, title: &str, x_desc: &str, y_desc: &str, lines: &[Line]) -> Result<(), Error> {
+fn line_chart(
+    area: &Area,
+    id: &str,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    lines: &[Line],
+) -> Result<(), Error> {
     let err = plot_error(id);
     let xs: Vec<&[f64]> = lines.iter().map(|l| l.x).collect();
     let ys: Vec<&[f64]> = lines.iter().map(|l| l.y).collect();
@@ -50,12 +57,17 @@ fn line_chart(area: &Area, id: &str, title: &str, x_desc: &str, y_desc: &str, li
         let color = l.color;
         let stroke = color.stroke_width(if l.dashed { 2 } else { 3 });
         let anno = if l.dashed {
-            chart.draw_series(DashedLineSeries::new(pts, 8, 5, stroke)).map_err(&err)?
+            chart
+                .draw_series(DashedLineSeries::new(pts, 8, 5, stroke))
+                .map_err(&err)?
         } else {
-            chart.draw_series(LineSeries::new(pts, stroke)).map_err(&err)?
+            chart
+                .draw_series(LineSeries::new(pts, stroke))
+                .map_err(&err)?
         };
-        anno.label(l.label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+        anno.label(l.label).legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
+        });
     }
     chart
         .configure_series_labels()
@@ -88,18 +100,37 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
             "v0 (mV)",
             "firing rate (Hz)",
             &[
-                Line { label: "simulated (exact update, dt grid)", x: &r.run.v0_mv, y: &r.run.rate_hz, color: PALETTE[1], dashed: false },
-                Line { label: "analytic 1/(t_ref + τ ln(v0/(v0 − V_th)))", x: &r.run.v0_mv, y: &r.analytic_rate_hz, color: PALETTE[3], dashed: true },
+                Line {
+                    label: "simulated (exact update, dt grid)",
+                    x: &r.run.v0_mv,
+                    y: &r.run.rate_hz,
+                    color: PALETTE[1],
+                    dashed: false,
+                },
+                Line {
+                    label: "analytic 1/(t_ref + τ ln(v0/(v0 − V_th)))",
+                    x: &r.run.v0_mv,
+                    y: &r.analytic_rate_hz,
+                    color: PALETTE[3],
+                    dashed: true,
+                },
             ],
         )
     })?;
-    let rows = (0..r.run.v0_mv.len()).map(|i| vec![fmt(r.run.v0_mv[i]), r.run.spike_count[i].to_string(), fmt(r.run.rate_hz[i])]);
+    let rows = (0..r.run.v0_mv.len()).map(|i| {
+        vec![
+            fmt(r.run.v0_mv[i]),
+            r.run.spike_count[i].to_string(),
+            fmt(r.run.rate_hz[i]),
+        ]
+    });
     Ok(Figure {
         id: ID,
         file_stem: "lif_fi",
-        caption: "F-I curve of the LIF model of brian2's `IF_curve_LIF` example, simulated as brian2 \
+        caption:
+            "F-I curve of the LIF model of brian2's `IF_curve_LIF` example, simulated as brian2 \
                   steps it, with the continuous-time rate."
-            .to_string(),
+                .to_string(),
         alt,
         svg,
         csv: style::csv(&["v0_mv", "spike_count", "rate_hz"], rows),
@@ -124,10 +155,34 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
             "V0",
             "firing rate (Hz)",
             &[
-                Line { label: &euler_label, x: &r.v0, y: &r.rate_euler_hz, color: PALETTE[0], dashed: false },
-                Line { label: &rk4_label, x: &r.v0, y: &r.rate_accurate_hz, color: PALETTE[1], dashed: false },
-                Line { label: "analytic (separation of variables)", x: &r.v0, y: &r.rate_analytic_hz, color: PALETTE[3], dashed: true },
-                Line { label: "limit √V0/(πτ)", x: &r.v0, y: &r.rate_limit_hz, color: PALETTE[2], dashed: true },
+                Line {
+                    label: &euler_label,
+                    x: &r.v0,
+                    y: &r.rate_euler_hz,
+                    color: PALETTE[0],
+                    dashed: false,
+                },
+                Line {
+                    label: &rk4_label,
+                    x: &r.v0,
+                    y: &r.rate_accurate_hz,
+                    color: PALETTE[1],
+                    dashed: false,
+                },
+                Line {
+                    label: "analytic (separation of variables)",
+                    x: &r.v0,
+                    y: &r.rate_analytic_hz,
+                    color: PALETTE[3],
+                    dashed: true,
+                },
+                Line {
+                    label: "limit √V0/(πτ)",
+                    x: &r.v0,
+                    y: &r.rate_limit_hz,
+                    color: PALETTE[2],
+                    dashed: true,
+                },
             ],
         )
     })?;
@@ -153,10 +208,27 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
         alt,
         svg,
         csv: style::csv(
-            &["v0", "v_reset", "v_threshold", "tau_ms", "spike_count", "rate_euler_hz", "rate_accurate_hz", "rate_analytic_hz"],
+            &[
+                "v0",
+                "v_reset",
+                "v_threshold",
+                "tau_ms",
+                "spike_count",
+                "rate_euler_hz",
+                "rate_accurate_hz",
+                "rate_analytic_hz",
+            ],
             rows,
         ),
     })
+}
+
+/// A fit evaluated on the data's inputs, with its residuals.
+struct FittedCurves {
+    relu: Vec<f64>,
+    sig: Vec<f64>,
+    relu_res: Vec<f64>,
+    sig_res: Vec<f64>,
 }
 
 /// ReLU and sigmoid fits of each F-I curve (top) and their residuals (bottom).
@@ -175,15 +247,21 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let alt = format!("F-I curves with their best ReLU and sigmoid fits, and the residuals below. {alt}");
-    let curves: Vec<(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> = all
+    let alt =
+        format!("F-I curves with their best ReLU and sigmoid fits, and the residuals below. {alt}");
+    let curves: Vec<FittedCurves> = all
         .iter()
         .map(|f| {
             let relu = f.relu_curve();
             let sig = f.sigmoid_curve();
             let relu_res = f.rate_hz.iter().zip(&relu).map(|(y, m)| y - m).collect();
             let sig_res = f.rate_hz.iter().zip(&sig).map(|(y, m)| y - m).collect();
-            (relu, sig, relu_res, sig_res)
+            FittedCurves {
+                relu,
+                sig,
+                relu_res,
+                sig_res,
+            }
         })
         .collect();
     let svg = style::render_svg(ID, (style::WIDTH, 2 * style::HEIGHT - 60), &alt, |root| {
@@ -191,7 +269,12 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
         let tops = top.split_evenly((1, all.len()));
         let bottoms = bottom.split_evenly((1, all.len()));
         for (k, f) in all.iter().enumerate() {
-            let (relu, sig, relu_res, sig_res) = &curves[k];
+            let FittedCurves {
+                relu,
+                sig,
+                relu_res,
+                sig_res,
+            } = &curves[k];
             let title = format!("{} F-I curve and fits", f.curve);
             line_chart(
                 &tops[k],
@@ -200,9 +283,27 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
                 f.input_label,
                 "rate (Hz)",
                 &[
-                    Line { label: "data", x: &f.x, y: &f.rate_hz, color: PALETTE[1], dashed: false },
-                    Line { label: "ReLU fit", x: &f.x, y: relu, color: PALETTE[0], dashed: true },
-                    Line { label: "sigmoid fit", x: &f.x, y: sig, color: PALETTE[4], dashed: true },
+                    Line {
+                        label: "data",
+                        x: &f.x,
+                        y: &f.rate_hz,
+                        color: PALETTE[1],
+                        dashed: false,
+                    },
+                    Line {
+                        label: "ReLU fit",
+                        x: &f.x,
+                        y: relu,
+                        color: PALETTE[0],
+                        dashed: true,
+                    },
+                    Line {
+                        label: "sigmoid fit",
+                        x: &f.x,
+                        y: sig,
+                        color: PALETTE[4],
+                        dashed: true,
+                    },
                 ],
             )?;
             line_chart(
@@ -212,17 +313,35 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
                 f.input_label,
                 "residual (Hz)",
                 &[
-                    Line { label: "ReLU", x: &f.x, y: relu_res, color: PALETTE[0], dashed: false },
-                    Line { label: "sigmoid", x: &f.x, y: sig_res, color: PALETTE[4], dashed: false },
+                    Line {
+                        label: "ReLU",
+                        x: &f.x,
+                        y: relu_res,
+                        color: PALETTE[0],
+                        dashed: false,
+                    },
+                    Line {
+                        label: "sigmoid",
+                        x: &f.x,
+                        y: sig_res,
+                        color: PALETTE[4],
+                        dashed: false,
+                    },
                 ],
             )?;
         }
         Ok(())
     })?;
     let mut rows = Vec::new();
-    for (f, (relu, sig, _, _)) in all.iter().zip(&curves) {
+    for (f, FittedCurves { relu, sig, .. }) in all.iter().zip(&curves) {
         for i in 0..f.x.len() {
-            rows.push(vec![f.curve.to_string(), fmt(f.x[i]), fmt(f.rate_hz[i]), fmt(relu[i]), fmt(sig[i])]);
+            rows.push(vec![
+                f.curve.to_string(),
+                fmt(f.x[i]),
+                fmt(f.rate_hz[i]),
+                fmt(relu[i]),
+                fmt(sig[i]),
+            ]);
         }
     }
     Ok(Figure {
@@ -249,14 +368,23 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
         r.observed_order
     );
     let svg = style::render_svg(ID, (style::WIDTH / 2 + 120, style::HEIGHT), &alt, |root| {
-        let (dlo, dhi) = (dts.iter().cloned().fold(f64::INFINITY, f64::min), dts.iter().cloned().fold(0.0, f64::max));
-        let (elo, ehi) = (errs.iter().cloned().fold(f64::INFINITY, f64::min), errs.iter().cloned().fold(0.0, f64::max));
+        let (dlo, dhi) = (
+            dts.iter().cloned().fold(f64::INFINITY, f64::min),
+            dts.iter().cloned().fold(0.0, f64::max),
+        );
+        let (elo, ehi) = (
+            errs.iter().cloned().fold(f64::INFINITY, f64::min),
+            errs.iter().cloned().fold(0.0, f64::max),
+        );
         let mut chart = ChartBuilder::on(&root)
             .caption("Euler error against time step", style::label_font())
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(72)
-            .build_cartesian_2d((dlo / 1.5..dhi * 1.5).log_scale(), (elo / 2.0..ehi * 2.0).log_scale())
+            .build_cartesian_2d(
+                (dlo / 1.5..dhi * 1.5).log_scale(),
+                (elo / 2.0..ehi * 2.0).log_scale(),
+            )
             .map_err(&err)?;
         chart
             .configure_mesh()
@@ -264,6 +392,7 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .bold_line_style(INK.mix(0.12))
             .x_desc("dt (ms)")
             .y_desc("RMS relative error")
+            .x_label_formatter(&|x| format!("{x}"))
             .y_label_formatter(&|y| format!("{y:.0e}"))
             .axis_desc_style(style::label_font())
             .label_style(style::tick_font())
@@ -276,13 +405,18 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .map_err(&err)?
             .label("forward Euler")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3)));
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, c.filled()))).map_err(&err)?;
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 5, c.filled())))
+            .map_err(&err)?;
         // First-order reference through the largest step's error.
-        let (d0, e0) = pts.iter().cloned().fold((0.0, 0.0), |a, p| if p.0 > a.0 { p } else { a });
+        let (d0, e0) = pts
+            .iter()
+            .cloned()
+            .fold((0.0, 0.0), |a, p| if p.0 > a.0 { p } else { a });
         let reference = [(dlo, e0 * dlo / d0), (dhi, e0)];
         let g = PALETTE[2];
         chart
-            .draw_series(DashedLineSeries::new(reference, 8, 5, g.stroke_width(2)))
+            .draw_series(LineSeries::new(reference, g.stroke_width(2)))
             .map_err(&err)?
             .label("slope 1")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], g.stroke_width(2)));
@@ -296,10 +430,13 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .map_err(&err)?;
         Ok(())
     })?;
-    let rows = r
-        .convergence
-        .iter()
-        .map(|c| vec![fmt(c.dt_ms), fmt(c.rms_relative_error), fmt(c.max_abs_error_hz)]);
+    let rows = r.convergence.iter().map(|c| {
+        vec![
+            fmt(c.dt_ms),
+            fmt(c.rms_relative_error),
+            fmt(c.max_abs_error_hz),
+        ]
+    });
     Ok(Figure {
         id: ID,
         file_stem: "qif_convergence",

@@ -6,6 +6,7 @@ use crate::analysis::phase::Stability;
 use crate::error::Error;
 use crate::experiments::phase::{PhaseCurve, PhaseResult};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 const ID: &str = "fig:phase";
 
@@ -34,7 +35,10 @@ fn samples(range: &std::ops::Range<f64>, n: usize) -> impl Iterator<Item = f64> 
     (0..=n).map(move |k| range.start + (range.end - range.start) * k as f64 / n as f64)
 }
 
-fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Panel) -> Result<(), Error> {
+fn draw_panel(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    p: &Panel,
+) -> Result<(), Error> {
     let err = plot_error(ID);
     let mut chart = ChartBuilder::on(area)
         .caption(p.title, style::label_font())
@@ -58,14 +62,18 @@ fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Pa
     chart
         .draw_series(LineSeries::new([(x0, 0.0), (x1, 0.0)], INK.mix(0.5)))
         .map_err(&err)?;
-    for (v, name) in [(p.threshold, "threshold"), (p.reset, "reset")] {
+    for (v, name, anchor) in [
+        (p.threshold, "threshold ", HPos::Right),
+        (p.reset, " reset", HPos::Left),
+    ] {
         let dash = DashedLineSeries::new([(v, y0), (v, y1)], 6, 4, INK.mix(0.6).stroke_width(1));
         chart.draw_series(dash).map_err(&err)?;
+        let font = style::tick_font().pos(Pos::new(anchor, VPos::Center));
         chart
             .draw_series(std::iter::once(Text::new(
                 name.to_string(),
-                (v, y1 - 0.06 * (y1 - y0)),
-                style::tick_font(),
+                (v, y1 - 0.05 * (y1 - y0)),
+                font,
             )))
             .map_err(&err)?;
     }
@@ -80,7 +88,9 @@ fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Pa
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(&err)?
             .label((p.v0_label)(v0))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
         // Flow arrows along the curve: right where τV̇ > 0, left where it is negative.
         let arrows: Vec<(f64, f64, bool)> = samples(&p.x_range, 10)
             .skip(1)
@@ -92,7 +102,8 @@ fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Pa
         chart
             .draw_series(arrows.into_iter().map(|(v, y, right)| {
                 let s = if right { 1 } else { -1 };
-                EmptyElement::at((v, y)) + Polygon::new(vec![(6 * s, 0), (-5 * s, -5), (-5 * s, 5)], color.filled())
+                EmptyElement::at((v, y))
+                    + Polygon::new(vec![(6 * s, 0), (-5 * s, -5), (-5 * s, 5)], color.filled())
             }))
             .map_err(&err)?;
         for fp in &curve.fixed_points {
@@ -102,7 +113,8 @@ fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Pa
                 Stability::Unstable => at + Circle::new((0, 0), 6, color.stroke_width(2)),
                 Stability::HalfStable => at + Circle::new((0, 0), 6, color.mix(0.4).filled()),
             };
-            let ring = EmptyElement::at((fp.v, 0.0)) + Circle::new((0, 0), 6, color.stroke_width(2));
+            let ring =
+                EmptyElement::at((fp.v, 0.0)) + Circle::new((0, 0), 6, color.stroke_width(2));
             chart.draw_series([marker, ring]).map_err(&err)?;
         }
     }
@@ -122,7 +134,12 @@ fn draw_panel(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, p: &Pa
 pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
     let lif_x = {
         let lo = r.lif.iter().map(|c| c.v0).fold(r.lif_reset_mv, f64::min) - 3.0;
-        let hi = r.lif.iter().map(|c| c.v0).fold(r.lif_threshold_mv, f64::max) + 5.0;
+        let hi = r
+            .lif
+            .iter()
+            .map(|c| c.v0)
+            .fold(r.lif_threshold_mv, f64::max)
+            + 5.0;
         lo..hi
     };
     let lif_y = {
@@ -165,8 +182,16 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
          crossing zero at its stable fixed point V = V0. Right: QIF, parabolas tau dV/dt = V0 + V^2 \
          for V0 = {}, with a stable and an unstable fixed point for negative V0, one saddle-node at \
          V0 = 0 and none above.",
-        r.lif.iter().map(|c| c.v0.to_string()).collect::<Vec<_>>().join(", "),
-        r.qif.iter().map(|c| c.v0.to_string()).collect::<Vec<_>>().join(", "),
+        r.lif
+            .iter()
+            .map(|c| c.v0.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        r.qif
+            .iter()
+            .map(|c| c.v0.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
         let halves = root.split_evenly((1, 2));
@@ -179,7 +204,12 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
     for (model, panel) in [("LIF", &panels[0]), ("QIF", &panels[1])] {
         for c in panel.curves {
             for v in samples(&panel.x_range, 100) {
-                rows.push(vec![model.to_string(), c.v0.to_string(), v.to_string(), (panel.g)(c.v0, v).to_string()]);
+                rows.push(vec![
+                    model.to_string(),
+                    c.v0.to_string(),
+                    v.to_string(),
+                    (panel.g)(c.v0, v).to_string(),
+                ]);
             }
         }
     }

@@ -56,13 +56,11 @@ where
         root.present().map_err(plot_error(id))?;
     }
     let alt_escaped = escape_attr(alt);
-    let svg = svg
-        .replace("#000000", "currentColor")
-        .replacen(
-            "<svg ",
-            &format!("<svg role=\"img\" aria-label=\"{alt_escaped}\" class=\"figure-svg\" "),
-            1,
-        );
+    let svg = svg.replace("#000000", "currentColor").replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{alt_escaped}\" class=\"figure-svg\" "),
+        1,
+    );
     // Insert <title> right after the root's opening tag.
     let close = svg.find('>').expect("plotters writes a root tag") + 1;
     let mut out = String::with_capacity(svg.len() + alt.len() + 32);
@@ -106,7 +104,9 @@ pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64
         .iter()
         .flat_map(|s| s.iter())
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     let span = (hi - lo).max(1e-9);
     (lo - pad_fraction * span)..(hi + pad_fraction * span)
 }

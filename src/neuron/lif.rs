@@ -108,7 +108,10 @@ mod tests {
         let differing: Vec<usize> = (0..reference.len())
             .filter(|&i| run.spike_count[i] != reference[i])
             .collect();
-        assert!(differing.is_empty(), "neurons differing from brian2: {differing:?}");
+        assert!(
+            differing.is_empty(),
+            "neurons differing from brian2: {differing:?}"
+        );
     }
 
     #[test]
@@ -118,10 +121,8 @@ mod tests {
         let duration_s = cfg.duration_ms / 1000.0;
         for (i, (&v0, &rate)) in run.v0_mv.iter().zip(&run.rate_hz).enumerate() {
             let analytic = analytic_rate_hz(&cfg, v0);
-            // The grid adds up to one step to each period, so allow one spike plus that bias.
-            let bias = analytic * analytic * cfg.dt_ms / 1000.0;
             assert!(
-                (rate - analytic).abs() * duration_s <= 1.0 + bias * duration_s,
+                (rate - analytic).abs() * duration_s <= 1.0,
                 "neuron {i}: v0 = {v0} mV, simulated {rate} Hz, analytic {analytic} Hz"
             );
         }

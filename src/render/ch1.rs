@@ -2,7 +2,7 @@
 //! the tables, and the figures.
 
 use super::crossref::Table;
-use super::format::{fixed, percent, sig};
+use super::format::{fixed, percent, plain, short, sig};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
@@ -31,6 +31,13 @@ pub struct FitRow {
     relu_shift: String,
     sigmoid_shift: String,
     sigmoid_width: String,
+    /// Level the sigmoid saturates at, a + d (Hz), for a rising sigmoid.
+    sigmoid_ceiling_hz: String,
+    extrapolation_from: String,
+    extrapolation_to: String,
+    extrapolation_relu_hz: String,
+    extrapolation_sigmoid_hz: String,
+    extrapolation_better: &'static str,
 }
 
 /// Everything chapter 1's template prints.
@@ -78,6 +85,7 @@ pub struct View {
     euler_slower: bool,
     rk4_max_rel_error: String,
     observed_order: String,
+    asymptotic_order: String,
     convergence_first_dt_ms: String,
     convergence_last_dt_ms: String,
     fits: Vec<FitRow>,
@@ -90,7 +98,7 @@ fn fixed_points(fps: &[crate::analysis::phase::FixedPoint]) -> String {
         return "none".to_string();
     }
     fps.iter()
-        .map(|fp| format!("{} ({})", sig(fp.v, 3), stability_name(fp.stability)))
+        .map(|fp| format!("{} ({})", short(fp.v, 4), stability_name(fp.stability)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -108,8 +116,12 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     let l = &cfg.lif;
     let q = &cfg.qif;
     let first = r.lif.first_firing_v0_mv;
-    let first_rate = first
-        .and_then(|v| r.lif.run.v0_mv.iter().position(|&x| x == v))
+    let first_rate = r
+        .lif
+        .run
+        .spike_count
+        .iter()
+        .position(|&c| c > 0)
         .map_or(0.0, |i| r.lif.run.rate_hz[i]);
     let max_rate = r.lif.run.rate_hz.iter().cloned().fold(0.0, f64::max);
     let qp = |v0| qif::QifParams {
@@ -119,7 +131,13 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         v_threshold: q.v_threshold,
     };
     // The smallest positive input of the sweep, and the largest.
-    let low_v0 = r.qif.v0.iter().cloned().find(|&v| v > 0.0).unwrap_or(q.v0_max);
+    let low_v0 = r
+        .qif
+        .v0
+        .iter()
+        .cloned()
+        .find(|&v| v > 0.0)
+        .unwrap_or(q.v0_max);
     let top_v0 = q.v0_max;
     let top_rate = qif::analytic_rate_hz(&qp(top_v0));
     let top_limit = qif::limit_rate_hz(top_v0, q.tau_ms);
@@ -144,7 +162,11 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         .iter()
         .map(|f| {
             let better = f.better();
-            let (b, w) = if better == "ReLU" { (f.relu.rmse, f.sigmoid.rmse) } else { (f.sigmoid.rmse, f.relu.rmse) };
+            let (b, w) = if better == "ReLU" {
+                (f.relu.rmse, f.sigmoid.rmse)
+            } else {
+                (f.sigmoid.rmse, f.relu.rmse)
+            };
             FitRow {
                 curve: f.curve,
                 better,
@@ -155,19 +177,29 @@ pub fn view(r: &Results, cfg: &Config) -> View {
                 relu_shift: sig(f.relu.params[1], 3),
                 sigmoid_shift: sig(f.sigmoid.params[1], 3),
                 sigmoid_width: sig(f.sigmoid.params[2].abs(), 3),
+                sigmoid_ceiling_hz: sig(f.sigmoid.params[0].max(0.0) + f.sigmoid.params[3], 3),
+                extrapolation_from: plain(f.extrapolation.x_from),
+                extrapolation_to: plain(f.extrapolation.x_to),
+                extrapolation_relu_hz: sig(f.extrapolation.relu_rmse, 3),
+                extrapolation_sigmoid_hz: sig(f.extrapolation.sigmoid_rmse, 3),
+                extrapolation_better: if f.extrapolation.relu_rmse <= f.extrapolation.sigmoid_rmse {
+                    "ReLU"
+                } else {
+                    "sigmoid"
+                },
             }
         })
         .collect();
     let same_winner = fits.windows(2).all(|w| w[0].better == w[1].better);
     View {
         lif_n_neurons: l.n_neurons,
-        lif_v0_max_mv: sig(l.v0_max_mv, 4),
-        lif_tau_ms: sig(l.tau_ms, 4),
-        lif_threshold_mv: sig(l.v_threshold_mv, 4),
-        lif_reset_mv: sig(l.v_reset_mv, 4),
-        lif_refractory_ms: sig(l.refractory_ms, 4),
-        lif_duration_s: sig(l.duration_ms / 1000.0, 4),
-        lif_dt_ms: sig(l.dt_ms, 4),
+        lif_v0_max_mv: plain(l.v0_max_mv),
+        lif_tau_ms: plain(l.tau_ms),
+        lif_threshold_mv: plain(l.v_threshold_mv),
+        lif_reset_mv: plain(l.v_reset_mv),
+        lif_refractory_ms: plain(l.refractory_ms),
+        lif_duration_s: plain(l.duration_ms / 1000.0),
+        lif_dt_ms: plain(l.dt_ms),
         lif_total_spikes: r.lif.run.spike_count.iter().map(|&c| u64::from(c)).sum(),
         lif_first_firing_v0_mv: first.map_or("none".into(), |v| fixed(v, 3)),
         lif_first_firing_rate_hz: sig(first_rate, 3),
@@ -178,29 +210,37 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             .phase
             .lif
             .iter()
-            .map(|c| PhaseRow { v0: sig(c.v0, 3), fixed_points: fixed_points(&c.fixed_points), fires: c.fires })
+            .map(|c| PhaseRow {
+                v0: plain(c.v0),
+                fixed_points: fixed_points(&c.fixed_points),
+                fires: c.fires,
+            })
             .collect(),
         phase_qif: r
             .phase
             .qif
             .iter()
-            .map(|c| PhaseRow { v0: sig(c.v0, 3), fixed_points: fixed_points(&c.fixed_points), fires: c.fires })
+            .map(|c| PhaseRow {
+                v0: plain(c.v0),
+                fixed_points: fixed_points(&c.fixed_points),
+                fires: c.fires,
+            })
             .collect(),
-        qif_tau_ms: sig(q.tau_ms, 4),
-        qif_reset: sig(q.v_reset, 4),
-        qif_threshold: sig(q.v_threshold, 4),
-        qif_v0_min: sig(q.v0_min, 4),
-        qif_v0_max: sig(q.v0_max, 4),
-        qif_v0_step: sig(q.v0_step, 4),
+        qif_tau_ms: plain(q.tau_ms),
+        qif_reset: plain(q.v_reset),
+        qif_threshold: plain(q.v_threshold),
+        qif_v0_min: plain(q.v0_min),
+        qif_v0_max: plain(q.v0_max),
+        qif_v0_step: plain(q.v0_step),
         qif_n_inputs: r.qif.v0.len(),
-        qif_duration_s: sig(q.duration_ms / 1000.0, 4),
-        qif_dt_ms: sig(q.dt_ms, 4),
-        qif_dt_accurate_ms: sig(q.dt_accurate_ms, 4),
+        qif_duration_s: plain(q.duration_ms / 1000.0),
+        qif_dt_ms: plain(q.dt_ms),
+        qif_dt_accurate_ms: plain(q.dt_accurate_ms),
         qif_reset_is_negative: q.v_reset < 0.0,
-        qif_low_v0: sig(low_v0, 3),
+        qif_low_v0: plain(low_v0),
         qif_low_rate_hz: sig(qif::analytic_rate_hz(&qp(low_v0)), 3),
         qif_low_limit_hz: sig(qif::limit_rate_hz(low_v0, q.tau_ms), 3),
-        qif_top_v0: sig(top_v0, 3),
+        qif_top_v0: plain(top_v0),
         qif_top_rate_hz: sig(top_rate, 3),
         qif_top_limit_hz: sig(top_limit, 3),
         qif_top_limit_excess_pct: percent(top_rate / top_limit - 1.0, 2),
@@ -211,8 +251,9 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         euler_slower,
         rk4_max_rel_error: sig(rk4.max_relative_error, 2),
         observed_order: fixed(r.qif.observed_order, 2),
-        convergence_first_dt_ms: sig(q.convergence_dt_ms[0], 3),
-        convergence_last_dt_ms: sig(*q.convergence_dt_ms.last().expect("validated non-empty"), 3),
+        asymptotic_order: fixed(r.qif.asymptotic_order, 2),
+        convergence_first_dt_ms: plain(q.convergence_dt_ms[0]),
+        convergence_last_dt_ms: plain(*q.convergence_dt_ms.last().expect("validated non-empty")),
         overall_winner: fits[0].better,
         same_winner,
         fits,
@@ -227,7 +268,7 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
         for c in curves.iter() {
             phase_rows.push(vec![
                 model.to_string(),
-                sig(c.v0, 3),
+                plain(c.v0),
                 fixed_points(&c.fixed_points),
                 if c.fires { "yes" } else { "no" }.to_string(),
             ]);
@@ -266,7 +307,7 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
         .map(|m| {
             vec![
                 m.method.to_string(),
-                sig(m.dt_ms, 3),
+                plain(m.dt_ms),
                 sig(m.max_abs_error_hz, 3),
                 sig(m.max_relative_error, 3),
                 sig(m.rms_relative_error, 3),
@@ -282,9 +323,17 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
             let ratio = if i == 0 {
                 "–".to_string()
             } else {
-                sig(r.qif.convergence[i - 1].rms_relative_error / c.rms_relative_error, 3)
+                sig(
+                    r.qif.convergence[i - 1].rms_relative_error / c.rms_relative_error,
+                    3,
+                )
             };
-            vec![sig(c.dt_ms, 3), sig(c.rms_relative_error, 3), sig(c.max_abs_error_hz, 3), ratio]
+            vec![
+                plain(c.dt_ms),
+                sig(c.rms_relative_error, 3),
+                sig(c.max_abs_error_hz, 3),
+                ratio,
+            ]
         })
         .collect();
     vec![
@@ -305,7 +354,7 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
             caption: format!(
                 "Error of each QIF simulation against the analytic rate, over the {} inputs with at least three analytic periods in {} s.",
                 r.qif.compared_inputs,
-                sig(q.duration_ms / 1000.0, 3)
+                plain(q.duration_ms / 1000.0)
             ),
             header: vec!["Method".into(), "dt (ms)".into(), "max |error| (Hz)".into(), "max relative error".into(), "RMS relative error".into()],
             rows: error_rows,

@@ -39,7 +39,9 @@ fn markers(html: &str) -> Vec<(usize, usize, &str, &str)> {
     let mut from = 0;
     while let Some(start) = html[from..].find(OPEN).map(|i| i + from) {
         let body = start + OPEN.len_utf8();
-        let Some(end) = html[body..].find(CLOSE).map(|i| i + body) else { break };
+        let Some(end) = html[body..].find(CLOSE).map(|i| i + body) else {
+            break;
+        };
         let inner = &html[body..end];
         if let Some((kind, label)) = inner.split_once(':') {
             out.push((start, end + CLOSE.len_utf8(), kind, label));
@@ -104,7 +106,10 @@ pub fn resolve(
     let tab_by_id: BTreeMap<&str, &Table> = tables.iter().map(|t| (t.id, t)).collect();
     for f in figures {
         if f.alt.trim().is_empty() {
-            return Err(template_error("(figures)", format!("figure `{}` has no alt text", f.id)));
+            return Err(template_error(
+                "(figures)",
+                format!("figure `{}` has no alt text", f.id),
+            ));
         }
     }
     // Pass 1: number placed items in document order.
@@ -118,7 +123,10 @@ pub fn resolve(
                 _ => continue,
             };
             if !known {
-                return Err(template_error(template, format!("places unknown {kind} `{label}`")));
+                return Err(template_error(
+                    template,
+                    format!("places unknown {kind} `{label}`"),
+                ));
             }
             if let Some((_, _, first)) = numbers.get(label) {
                 return Err(template_error(
@@ -132,7 +140,10 @@ pub fn resolve(
     }
     for id in fig_by_id.keys().chain(tab_by_id.keys()) {
         if !numbers.contains_key(id) {
-            return Err(template_error("(all chapters)", format!("`{id}` is produced but never placed")));
+            return Err(template_error(
+                "(all chapters)",
+                format!("`{id}` is produced but never placed"),
+            ));
         }
     }
     // Pass 2: replace markers.
@@ -144,17 +155,23 @@ pub fn resolve(
             let replacement = match kind {
                 "figure" => {
                     let f = fig_by_id[label];
-                    let caption = caption_html(&f.caption).map_err(|e| template_error(template, e))?;
+                    let caption =
+                        caption_html(&f.caption).map_err(|e| template_error(template, e))?;
                     figure_html(f, numbers[label].1, &caption)
                 }
                 "table" => table_html(tab_by_id[label], numbers[label].1),
                 "ref" => {
-                    let (word, n, _) = numbers
-                        .get(label)
-                        .ok_or_else(|| template_error(template, format!("refers to unknown label `{label}`")))?;
+                    let (word, n, _) = numbers.get(label).ok_or_else(|| {
+                        template_error(template, format!("refers to unknown label `{label}`"))
+                    })?;
                     format!("<a href=\"#{label}\">{word}&nbsp;{n}</a>")
                 }
-                other => return Err(template_error(template, format!("unknown marker kind `{other}`"))),
+                other => {
+                    return Err(template_error(
+                        template,
+                        format!("unknown marker kind `{other}`"),
+                    ));
+                }
             };
             // A placed block replaces the paragraph that holds only its marker.
             let (cut_start, cut_end) = if kind != "ref"
@@ -206,24 +223,50 @@ mod tests {
             ),
         )];
         let out = resolve(&ch, &[fig("fig:a"), fig("fig:b")], &[], &plain).unwrap();
-        assert!(out[0].contains("<a href=\"#fig:b\">Figure&nbsp;2</a>"), "{}", out[0]);
+        assert!(
+            out[0].contains("<a href=\"#fig:b\">Figure&nbsp;2</a>"),
+            "{}",
+            out[0]
+        );
         assert!(out[0].contains("<figure id=\"fig:a\">"));
         assert!(!out[0].contains("<p><figure"));
     }
 
     #[test]
     fn unknown_reference_names_label_and_template() {
-        let ch = vec![("ch1.md", format!("<p>{}</p>{}", marker("figure", "fig:a"), marker("ref", "fig:zz")))];
-        let err = resolve(&ch, &[fig("fig:a")], &[], &plain).unwrap_err().to_string();
+        let ch = vec![(
+            "ch1.md",
+            format!(
+                "<p>{}</p>{}",
+                marker("figure", "fig:a"),
+                marker("ref", "fig:zz")
+            ),
+        )];
+        let err = resolve(&ch, &[fig("fig:a")], &[], &plain)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("ch1.md") && err.contains("fig:zz"), "{err}");
     }
 
     #[test]
     fn duplicate_and_unplaced_labels_are_errors() {
-        let twice = vec![("c.md", format!("{}{}", marker("figure", "fig:a"), marker("figure", "fig:a")))];
-        assert!(resolve(&twice, &[fig("fig:a")], &[], &plain).unwrap_err().to_string().contains("again"));
+        let twice = vec![(
+            "c.md",
+            format!("{}{}", marker("figure", "fig:a"), marker("figure", "fig:a")),
+        )];
+        assert!(
+            resolve(&twice, &[fig("fig:a")], &[], &plain)
+                .unwrap_err()
+                .to_string()
+                .contains("again")
+        );
         let none = vec![("c.md", String::new())];
-        assert!(resolve(&none, &[fig("fig:a")], &[], &plain).unwrap_err().to_string().contains("never placed"));
+        assert!(
+            resolve(&none, &[fig("fig:a")], &[], &plain)
+                .unwrap_err()
+                .to_string()
+                .contains("never placed")
+        );
     }
 
     #[test]
@@ -231,6 +274,11 @@ mod tests {
         let mut f = fig("fig:a");
         f.alt = " ".into();
         let ch = vec![("c.md", marker("figure", "fig:a"))];
-        assert!(resolve(&ch, &[f], &[], &plain).unwrap_err().to_string().contains("alt text"));
+        assert!(
+            resolve(&ch, &[f], &[], &plain)
+                .unwrap_err()
+                .to_string()
+                .contains("alt text")
+        );
     }
 }

@@ -69,7 +69,9 @@ pub struct PageInfo {
     pub files: Vec<FileHash>,
 }
 
-fn marker_fn(kind: &'static str) -> impl Fn(Kwargs, &State) -> tera::TeraResult<String> + Sync + Send + 'static {
+fn marker_fn(
+    kind: &'static str,
+) -> impl Fn(Kwargs, &State) -> tera::TeraResult<String> + Sync + Send + 'static {
     move |kwargs: Kwargs, _: &State| {
         let id: &str = kwargs.must_get("id")?;
         Ok(crossref::marker(kind, id))
@@ -82,7 +84,8 @@ fn tera_with(name: &str, source: &str) -> Result<Tera, Error> {
     tera.register_function("figure", marker_fn("figure"));
     tera.register_function("table", marker_fn("table"));
     tera.register_function("ref", marker_fn("ref"));
-    tera.add_raw_template(name, source).map_err(|e| template_error(name, &e))?;
+    tera.add_raw_template(name, source)
+        .map_err(|e| template_error(name, &e))?;
     Ok(tera)
 }
 
@@ -112,28 +115,39 @@ pub fn figures(results: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
 }
 
 /// Renders the whole page.
-pub fn page(results: &Results, cfg: &Config, figures: &[Figure], info: &PageInfo) -> Result<String, Error> {
+pub fn page(
+    results: &Results,
+    cfg: &Config,
+    figures: &[Figure],
+    info: &PageInfo,
+) -> Result<String, Error> {
     let math = MathRenderer::new();
     let mut chapters = Vec::with_capacity(CHAPTERS.len());
     let mut headings: Vec<Heading> = Vec::new();
     let mut tables = Vec::new();
     for (k, chapter) in CHAPTERS.iter().enumerate() {
         let tera = tera_with(chapter.template_name, chapter.template)?;
-        let context = (chapter.context)(results, cfg).map_err(|e| template_error(chapter.template_name, &e))?;
+        let context = (chapter.context)(results, cfg)
+            .map_err(|e| template_error(chapter.template_name, &e))?;
         let markdown = tera
             .render(chapter.template_name, &context)
             .map_err(|e| template_error(chapter.template_name, &e))?;
-        let rendered = markdown::render(&markdown, k + 1, &math).map_err(|reason| Error::Template {
-            template: chapter.template_name.to_string(),
-            reason,
-        })?;
+        let rendered =
+            markdown::render(&markdown, k + 1, &math).map_err(|reason| Error::Template {
+                template: chapter.template_name.to_string(),
+                reason,
+            })?;
         headings.extend(rendered.headings);
         chapters.push((chapter.template_name, rendered.html));
         tables.extend((chapter.tables)(results, cfg));
     }
     let caption_html = |md: &str| -> Result<String, String> {
         let r = markdown::render(md, 0, &math)?;
-        Ok(r.html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_string())
+        Ok(r.html
+            .trim()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>")
+            .to_string())
     };
     let bodies = crossref::resolve(&chapters, figures, &tables, &caption_html)?;
 
@@ -143,7 +157,8 @@ pub fn page(results: &Results, cfg: &Config, figures: &[Figure], info: &PageInfo
     context.insert("chapters", &bodies);
     context.insert("info", info);
     let tera = tera_with("page.html", PAGE_TEMPLATE)?;
-    tera.render("page.html", &context).map_err(|e| template_error("page.html", &e))
+    tera.render("page.html", &context)
+        .map_err(|e| template_error("page.html", &e))
 }
 
 #[cfg(test)]
@@ -157,7 +172,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), CHAPTERS.len());
         for c in CHAPTERS {
-            assert!(!c.template.trim().is_empty(), "{} is empty", c.template_name);
+            assert!(
+                !c.template.trim().is_empty(),
+                "{} is empty",
+                c.template_name
+            );
             tera_with(c.template_name, c.template).unwrap();
         }
     }

@@ -1,0 +1,97 @@
+//! Integration tests: build the report into a temporary folder with small settings and check
+//! that every figure, data file and section is there, and that the bytes do not depend on the
+//! thread count or on the run.
+
+use neuroreport::config::Config;
+use neuroreport::output::OutputFile;
+use neuroreport::{NoProgress, build_files, build_report};
+
+/// A configuration small enough for a test, with every experiment still exercised.
+fn small() -> Config {
+    let mut cfg = Config::default();
+    cfg.lif.n_neurons = 101;
+    cfg.lif.duration_ms = 300.0;
+    cfg.qif.v0_step = 0.1;
+    cfg.qif.duration_ms = 500.0;
+    cfg.qif.dt_accurate_ms = 0.02;
+    cfg.qif.convergence_dt_ms = vec![0.2, 0.1, 0.05];
+    cfg
+}
+
+fn build_with_threads(cfg: &Config, threads: usize) -> Vec<OutputFile> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| build_files(cfg, &NoProgress).unwrap())
+}
+
+#[test]
+fn report_has_every_figure_data_file_and_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    build_report(&small(), &out, &NoProgress).unwrap();
+    for stem in [
+        "phase_portraits",
+        "lif_fi",
+        "qif_fi",
+        "fi_fits",
+        "qif_convergence",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("figures/{stem}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("</svg>"),
+            "{stem}.svg"
+        );
+        assert!(out.join(format!("data/{stem}.csv")).is_file(), "{stem}.csv");
+    }
+    let lif = std::fs::read_to_string(out.join("data/lif_fi.csv")).unwrap();
+    assert!(lif.starts_with("v0_mv,spike_count,rate_hz\n"));
+    assert_eq!(lif.lines().count(), 102);
+    let qif = std::fs::read_to_string(out.join("data/qif_fi.csv")).unwrap();
+    assert!(qif.starts_with(
+        "v0,v_reset,v_threshold,tau_ms,spike_count,rate_euler_hz,rate_accurate_hz,rate_analytic_hz\n"
+    ));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for needle in [
+        "id=\"sec-1\"",
+        "id=\"sec-1-1\"",
+        "id=\"sec-1-4\"",
+        "id=\"fig:phase\"",
+        "id=\"fig:lif-fi\"",
+        "id=\"fig:qif-fi\"",
+        "id=\"fig:fits\"",
+        "id=\"fig:qif-convergence\"",
+        "id=\"tab:fits\"",
+        "id=\"appendix\"",
+        "<math",
+    ] {
+        assert!(html.contains(needle), "index.html lacks {needle}");
+    }
+    assert!(
+        !html.contains('⟦'),
+        "an unresolved cross-reference marker is left"
+    );
+    assert!(!html.contains("$"), "unconverted math is left");
+    assert!(
+        !html.contains(dir.path().to_str().unwrap()),
+        "the page holds an absolute path"
+    );
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
+fn bytes_do_not_depend_on_threads_or_runs() {
+    let cfg = small();
+    let one = build_with_threads(&cfg, 1);
+    let two = build_with_threads(&cfg, 2);
+    let eight = build_with_threads(&cfg, 8);
+    let again = build_with_threads(&cfg, 2);
+    for other in [&two, &eight, &again] {
+        assert_eq!(one.len(), other.len());
+        for (a, b) in one.iter().zip(other.iter()) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+    }
+}
