@@ -22,6 +22,92 @@ pub struct Config {
     pub qif: QifConfig,
     /// The ReLU and sigmoid fits (homework 1.3).
     pub fit: FitConfig,
+    /// The data set of part 2: scikit-learn's `make_circles` and stratified split.
+    pub circles: CirclesConfig,
+    /// The one-hidden-layer ReLU network of part 2 and its training.
+    pub mlp: MlpConfig,
+}
+
+/// `make_circles(n_samples, factor, noise, random_state)` and
+/// `train_test_split(X, y, stratify=y, test_size, random_state)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CirclesConfig {
+    /// Number of points, 4 to 1 000 000.
+    pub n_samples: usize,
+    /// Radius of the inner circle relative to the outer, in [0, 1).
+    pub factor: f64,
+    /// Standard deviation of the Gaussian noise, in [0, 10].
+    pub noise: f64,
+    /// `random_state` of `make_circles` (numpy seed, 0 to 2³² − 1).
+    pub random_state: u32,
+    /// Fraction of points in the test set, in (0, 1).
+    pub test_size: f64,
+    /// `random_state` of `train_test_split`.
+    pub split_random_state: u32,
+}
+
+/// The network (2 inputs, H ReLU units, a linear readout) and full-batch Adam training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MlpConfig {
+    /// Hidden units of the small network, 1 to 100 000.
+    pub small_hidden: usize,
+    /// Restarts of the small network, 1 to 10 000.
+    pub small_restarts: usize,
+    /// Training epochs of the small network, 1 to 1 000 000.
+    pub small_epochs: usize,
+    /// Hidden units of the wide network, 1 to 100 000.
+    pub wide_hidden: usize,
+    /// Restarts of the wide network, 1 to 10 000.
+    pub wide_restarts: usize,
+    /// Training epochs of the wide network, 1 to 1 000 000.
+    pub wide_epochs: usize,
+    /// Adam step size, in (0, 10].
+    pub learning_rate: f64,
+    /// Adam β1, in [0, 1).
+    pub beta1: f64,
+    /// Adam β2, in [0, 1).
+    pub beta2: f64,
+    /// Adam ε, in (0, 1].
+    pub epsilon: f64,
+    /// A restart is good when it classifies every training point correctly and its final
+    /// mean training loss is at most this, in (0, 10].
+    pub good_loss: f64,
+    /// Grid points per side for drawing decision regions, 10 to 1000.
+    pub grid_resolution: usize,
+}
+
+impl Default for CirclesConfig {
+    fn default() -> Self {
+        CirclesConfig {
+            n_samples: 400,
+            factor: 0.3,
+            noise: 0.05,
+            random_state: 0,
+            test_size: 0.25,
+            split_random_state: 0,
+        }
+    }
+}
+
+impl Default for MlpConfig {
+    fn default() -> Self {
+        MlpConfig {
+            small_hidden: 5,
+            small_restarts: 100,
+            small_epochs: 2000,
+            wide_hidden: 1000,
+            wide_restarts: 20,
+            wide_epochs: 200,
+            learning_rate: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            good_loss: 0.05,
+            grid_resolution: 150,
+        }
+    }
 }
 
 /// Phase portraits of τV̇ against V.
@@ -196,6 +282,20 @@ fn check_range(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<
     Ok(())
 }
 
+/// Checks `lo <= x < hi` (or `lo < x < hi` without `closed_low`), and that x is finite.
+fn check_below(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<(), ConfigError> {
+    let low_ok = if closed_low { x >= lo } else { x > lo };
+    if !x.is_finite() || !low_ok || x >= hi {
+        let open = if closed_low { "[" } else { "(" };
+        return Err(invalid(
+            key,
+            x,
+            format!("must be a finite number in {open}{lo}, {hi})"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_count(key: &str, n: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
     if n < lo || n > hi {
         return Err(invalid(
@@ -353,6 +453,65 @@ impl Config {
             .cloned()
             .fold(f64::INFINITY, f64::min);
         check_steps("qif", n, q.duration_ms, finest)?;
+
+        let c = &self.circles;
+        check_count("circles.n_samples", c.n_samples, 4, 1_000_000)?;
+        check_below("circles.factor", c.factor, 0.0, 1.0, true)?;
+        check_range("circles.noise", c.noise, 0.0, 10.0, true)?;
+        check_below("circles.test_size", c.test_size, 0.0, 1.0, false)?;
+        let n_test = (c.test_size * c.n_samples as f64).ceil() as usize;
+        if n_test < 2 || c.n_samples - n_test < 2 {
+            return Err(invalid(
+                "circles.test_size",
+                c.test_size,
+                format!(
+                    "leaves {n_test} test and {} training points of {}; each split needs at least one point of each class",
+                    c.n_samples - n_test,
+                    c.n_samples
+                ),
+            ));
+        }
+
+        let m = &self.mlp;
+        check_count("mlp.small_hidden", m.small_hidden, 1, 100_000)?;
+        check_count("mlp.small_restarts", m.small_restarts, 1, 10_000)?;
+        check_count("mlp.small_epochs", m.small_epochs, 1, 1_000_000)?;
+        check_count("mlp.wide_hidden", m.wide_hidden, 1, 100_000)?;
+        check_count("mlp.wide_restarts", m.wide_restarts, 1, 10_000)?;
+        check_count("mlp.wide_epochs", m.wide_epochs, 1, 1_000_000)?;
+        check_range("mlp.learning_rate", m.learning_rate, 0.0, 10.0, false)?;
+        check_below("mlp.beta1", m.beta1, 0.0, 1.0, true)?;
+        check_below("mlp.beta2", m.beta2, 0.0, 1.0, true)?;
+        check_range("mlp.epsilon", m.epsilon, 0.0, 1.0, false)?;
+        check_range("mlp.good_loss", m.good_loss, 0.0, 10.0, false)?;
+        check_count("mlp.grid_resolution", m.grid_resolution, 10, 1000)?;
+        let n_train = (c.n_samples - n_test) as f64;
+        for (key, hidden, restarts, epochs) in [
+            (
+                "mlp.small_epochs",
+                m.small_hidden,
+                m.small_restarts,
+                m.small_epochs,
+            ),
+            (
+                "mlp.wide_epochs",
+                m.wide_hidden,
+                m.wide_restarts,
+                m.wide_epochs,
+            ),
+        ] {
+            let work = n_train * hidden as f64 * restarts as f64 * epochs as f64;
+            if work > 1e13 {
+                return Err(invalid(
+                    key,
+                    epochs,
+                    format!(
+                        "training would take {work:.2e} sample-unit-epochs (limit 1e13); use fewer \
+                         epochs, restarts, hidden units or samples"
+                    ),
+                ));
+            }
+        }
 
         check_count("fit.starts", self.fit.starts, 1, 100)?;
         check_count("fit.max_iterations", self.fit.max_iterations, 1, 100_000)?;

@@ -28,9 +28,9 @@ pub enum Error {
     Experiment {
         /// The experiment's registry id.
         experiment: &'static str,
-        /// The cause.
+        /// The cause: a [`NumericalError`] or a data set error.
         #[source]
-        source: NumericalError,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A figure could not be drawn.
     #[error("figure `{figure}` could not be drawn: {reason}")]

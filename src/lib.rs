@@ -20,6 +20,7 @@ pub mod ml;
 pub mod neuron;
 pub mod output;
 pub mod render;
+pub mod seed;
 
 use config::Config;
 pub use error::{Error, Result};

@@ -15,6 +15,12 @@ fn small() -> Config {
     cfg.qif.duration_ms = 500.0;
     cfg.qif.dt_accurate_ms = 0.02;
     cfg.qif.convergence_dt_ms = vec![0.2, 0.1, 0.05];
+    cfg.mlp.small_restarts = 6;
+    cfg.mlp.small_epochs = 300;
+    cfg.mlp.wide_hidden = 64;
+    cfg.mlp.wide_restarts = 2;
+    cfg.mlp.wide_epochs = 100;
+    cfg.mlp.grid_resolution = 40;
     cfg
 }
 
@@ -52,6 +58,14 @@ fn report_has_every_figure_data_file_and_section() {
     assert!(qif.starts_with(
         "v0,v_reset,v_threshold,tau_ms,spike_count,rate_euler_hz,rate_accurate_hz,rate_analytic_hz\n"
     ));
+    let circles = std::fs::read_to_string(out.join("data/circles.csv")).unwrap();
+    assert!(circles.starts_with("split,index,x0,x1,label\n"));
+    assert_eq!(circles.lines().count(), 401);
+    let restarts = std::fs::read_to_string(out.join("data/mlp_restarts.csv")).unwrap();
+    assert!(restarts.starts_with(
+        "hidden_units,restart,seed,epochs,final_train_loss,train_accuracy,test_accuracy\n"
+    ));
+    assert_eq!(restarts.lines().count(), 1 + 6 + 2);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     for needle in [
         "id=\"sec-1\"",
@@ -63,6 +77,12 @@ fn report_has_every_figure_data_file_and_section() {
         "id=\"fig:fits\"",
         "id=\"fig:qif-convergence\"",
         "id=\"tab:fits\"",
+        "id=\"sec-2\"",
+        "id=\"fig:circles\"",
+        "id=\"fig:decision-regions\"",
+        "id=\"fig:mlp-loss\"",
+        "id=\"fig:mlp-restarts\"",
+        "id=\"tab:mlp-restarts\"",
         "id=\"appendix\"",
         "<math",
     ] {

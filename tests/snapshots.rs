@@ -162,3 +162,53 @@ fn relu_and_sigmoid_fits() {
         .collect();
     snapshot("fits", &rows);
 }
+
+#[derive(Serialize)]
+struct RestartRow {
+    restart: usize,
+    verdict: String,
+    final_train_loss: String,
+    train_accuracy: f64,
+    test_accuracy: f64,
+    dead_units: usize,
+}
+
+#[derive(Serialize)]
+struct WidthSummary {
+    hidden: usize,
+    good: usize,
+    one_class: usize,
+    poor_optimum: usize,
+    first_good: Option<usize>,
+    first_restarts: Vec<RestartRow>,
+}
+
+#[test]
+fn mlp_restarts() {
+    use neuroreport::experiments::mlp::Verdict;
+    let m = &results().mlp;
+    let widths: Vec<WidthSummary> = [&m.small, &m.wide]
+        .into_iter()
+        .map(|w| WidthSummary {
+            hidden: w.hidden,
+            good: w.count(Verdict::Good),
+            one_class: w.count(Verdict::OneClass),
+            poor_optimum: w.count(Verdict::PoorOptimum),
+            first_good: w.first_good().map(|r| r.restart),
+            first_restarts: w
+                .restarts
+                .iter()
+                .take(8)
+                .map(|r| RestartRow {
+                    restart: r.restart,
+                    verdict: format!("{:?}", r.verdict),
+                    final_train_loss: sig(r.final_train_loss, 4),
+                    train_accuracy: r.train_accuracy,
+                    test_accuracy: r.test_accuracy,
+                    dead_units: r.dead_units,
+                })
+                .collect(),
+        })
+        .collect();
+    snapshot("mlp_restarts", &widths);
+}

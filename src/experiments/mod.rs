@@ -7,11 +7,12 @@
 
 pub mod fits;
 pub mod lif_fi;
+pub mod mlp;
 pub mod phase;
 pub mod qif_fi;
 
 use crate::config::Config;
-use crate::error::{Error, NumericalError};
+use crate::error::Error;
 use rayon::prelude::*;
 
 /// The typed outcome of one registry entry.
@@ -23,7 +24,12 @@ pub enum Outcome {
     Lif(lif_fi::LifFiResult),
     /// QIF F-I curve, analytic curve and convergence (homework 1.2, 1.4).
     Qif(qif_fi::QifFiResult),
+    /// The circles data set and the ReLU networks (homework part 2).
+    Mlp(mlp::MlpResult),
 }
+
+/// Why an experiment failed.
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// One entry of the registry.
 pub struct Experiment {
@@ -32,7 +38,7 @@ pub struct Experiment {
     /// Title for humans.
     pub title: &'static str,
     /// The pure run function.
-    pub run: fn(&Config) -> Result<Outcome, NumericalError>,
+    pub run: fn(&Config) -> Result<Outcome, Failure>,
 }
 
 /// Every experiment, in report order.
@@ -50,7 +56,12 @@ pub const EXPERIMENTS: &[Experiment] = &[
     Experiment {
         id: "qif_fi",
         title: "QIF F-I curve, analytic curve and convergence",
-        run: |cfg| qif_fi::run(cfg).map(Outcome::Qif),
+        run: |cfg| Ok(Outcome::Qif(qif_fi::run(cfg)?)),
+    },
+    Experiment {
+        id: "mlp",
+        title: "Circles data set and ReLU networks of 5 and 1000 units",
+        run: |cfg| Ok(Outcome::Mlp(mlp::run(cfg)?)),
     },
 ];
 
@@ -65,6 +76,8 @@ pub struct Results {
     pub qif: qif_fi::QifFiResult,
     /// Homework 1.3: fits to the LIF and QIF curves, in that order.
     pub fits: Vec<fits::CurveFits>,
+    /// Homework part 2.
+    pub mlp: mlp::MlpResult,
 }
 
 /// Runs every experiment in parallel, calling `done(id)` as each finishes, then the fits.
@@ -80,12 +93,13 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
             out
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let (mut phase, mut lif, mut qif) = (None, None, None);
+    let (mut phase, mut lif, mut qif, mut mlp) = (None, None, None, None);
     for o in outcomes {
         match o {
             Outcome::Phase(r) => phase = Some(r),
             Outcome::Lif(r) => lif = Some(r),
             Outcome::Qif(r) => qif = Some(r),
+            Outcome::Mlp(r) => mlp = Some(r),
         }
     }
     let (phase, lif, qif) = (
@@ -118,11 +132,13 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
         },
     );
     let fits = vec![lif_fits, qif_fits];
+    let mlp = mlp.expect("registry has mlp");
     Ok(Results {
         phase,
         lif,
         qif,
         fits,
+        mlp,
     })
 }
 

@@ -2,6 +2,7 @@
 //! with plotters, and the CSV of the numbers behind it. No file is written here.
 
 pub mod fi_curves;
+pub mod mlp;
 pub mod phase;
 pub mod style;
 

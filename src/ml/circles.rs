@@ -30,12 +30,21 @@ pub fn linspace_2pi(num: usize) -> Vec<f64> {
 }
 
 /// `make_circles(n_samples, shuffle=True, noise, random_state=seed, factor)`.
-pub fn make_circles(n_samples: usize, factor: f64, noise: Option<f64>, seed: u32) -> Result<Dataset, DatasetError> {
+pub fn make_circles(
+    n_samples: usize,
+    factor: f64,
+    noise: Option<f64>,
+    seed: u32,
+) -> Result<Dataset, DatasetError> {
     if n_samples < 1 {
-        return Err(DatasetError::Invalid("make_circles needs n_samples >= 1".into()));
+        return Err(DatasetError::Invalid(
+            "make_circles needs n_samples >= 1".into(),
+        ));
     }
     if !(0.0..1.0).contains(&factor) {
-        return Err(DatasetError::Invalid(format!("make_circles factor must be in [0, 1), got {factor}")));
+        return Err(DatasetError::Invalid(format!(
+            "make_circles factor must be in [0, 1), got {factor}"
+        )));
     }
     let n_out = n_samples / 2;
     let n_in = n_samples - n_out;
@@ -44,7 +53,9 @@ pub fn make_circles(n_samples: usize, factor: f64, noise: Option<f64>, seed: u32
     let mut x0: Vec<[f64; 2]> = Vec::with_capacity(n_samples);
     x0.extend(t_out.iter().map(|&t| [t.cos(), t.sin()]));
     x0.extend(t_in.iter().map(|&t| [t.cos() * factor, t.sin() * factor]));
-    let y0: Vec<u8> = std::iter::repeat_n(0, n_out).chain(std::iter::repeat_n(1, n_in)).collect();
+    let y0: Vec<u8> = std::iter::repeat_n(0, n_out)
+        .chain(std::iter::repeat_n(1, n_in))
+        .collect();
 
     let mut rng = RandomState::new(seed);
     let perm = rng.permutation(n_samples);
@@ -62,7 +73,11 @@ pub fn make_circles(n_samples: usize, factor: f64, noise: Option<f64>, seed: u32
 
 /// scikit-learn's `_approximate_mode`: floor of each class's share, the remainder going to the
 /// largest fractional parts, ties broken by `rng.choice(..., replace=False)`.
-pub fn approximate_mode(class_counts: &[usize], n_draws: usize, rng: &mut RandomState) -> Vec<usize> {
+pub fn approximate_mode(
+    class_counts: &[usize],
+    n_draws: usize,
+    rng: &mut RandomState,
+) -> Vec<usize> {
     let total: usize = class_counts.iter().sum();
     let continuous: Vec<f64> = class_counts
         .iter()
@@ -71,7 +86,11 @@ pub fn approximate_mode(class_counts: &[usize], n_draws: usize, rng: &mut Random
     let mut floored: Vec<f64> = continuous.iter().map(|c| c.floor()).collect();
     let mut need = n_draws as i64 - floored.iter().sum::<f64>() as i64;
     if need > 0 {
-        let remainder: Vec<f64> = continuous.iter().zip(&floored).map(|(c, f)| c - f).collect();
+        let remainder: Vec<f64> = continuous
+            .iter()
+            .zip(&floored)
+            .map(|(c, f)| c - f)
+            .collect();
         let mut values = remainder.clone();
         values.sort_by(|a, b| b.total_cmp(a));
         values.dedup_by(|a, b| a.to_bits() == b.to_bits());
@@ -108,7 +127,9 @@ pub struct Split {
 pub fn stratified_split(y: &[u8], test_size: f64, seed: u32) -> Result<Split, DatasetError> {
     let n = y.len();
     if !(test_size > 0.0 && test_size < 1.0) {
-        return Err(DatasetError::Invalid(format!("test_size must be in (0, 1), got {test_size}")));
+        return Err(DatasetError::Invalid(format!(
+            "test_size must be in (0, 1), got {test_size}"
+        )));
     }
     let n_test = (test_size * n as f64).ceil() as usize;
     let n_train = n - n_test;
@@ -146,6 +167,54 @@ pub fn stratified_split(y: &[u8], test_size: f64, seed: u32) -> Result<Split, Da
     rng.shuffle(&mut train);
     rng.shuffle(&mut test);
     Ok(Split { train, test })
+}
+
+#[allow(clippy::float_cmp)] // CPython's fsum compares floats exactly
+/// The correctly rounded sum of `xs` (Shewchuk's algorithm, as Python's `math.fsum`).
+pub fn exact_sum(xs: &[f64]) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    for &x in xs.iter() {
+        let mut x = x;
+        let mut i = 0;
+        for k in 0..partials.len() {
+            let mut y = partials[k];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(i);
+        partials.push(x);
+    }
+    // Sum the partials from the top, with CPython's correction for half-way cases.
+    let Some(mut hi) = partials.pop() else {
+        return 0.0;
+    };
+    let mut lo = 0.0;
+    while let Some(y) = partials.pop() {
+        let x = hi;
+        hi = x + y;
+        lo = y - (hi - x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    if let Some(&next) = partials.last()
+        && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
+    {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
+        }
+    }
+    hi
 }
 
 #[cfg(test)]
@@ -194,8 +263,8 @@ mod tests {
             assert_eq!(d.x[r][1].to_bits(), bits(b), "X[{r}][1]");
         }
         // The exact sum of all 800 coordinates (math.fsum).
-        let mut all: Vec<f64> = d.x.iter().flat_map(|r| r.iter().copied()).collect();
-        assert_eq!(exact_sum(&mut all).to_bits(), bits("-2.9023500184738844"));
+        let all: Vec<f64> = d.x.iter().flat_map(|r| r.iter().copied()).collect();
+        assert_eq!(exact_sum(&all).to_bits(), bits("-2.9023500184738844"));
     }
 
     #[test]
@@ -220,9 +289,15 @@ mod tests {
         let (d, s) = homework();
         assert_eq!(s.train.len(), 300);
         assert_eq!(s.test.len(), 100);
-        assert_eq!(s.train[..10], [310, 101, 225, 201, 164, 27, 117, 155, 329, 105]);
+        assert_eq!(
+            s.train[..10],
+            [310, 101, 225, 201, 164, 27, 117, 155, 329, 105]
+        );
         assert_eq!(s.train[297..], [296, 35, 74]);
-        assert_eq!(s.test[..10], [304, 343, 178, 102, 254, 252, 140, 389, 152, 395]);
+        assert_eq!(
+            s.test[..10],
+            [304, 343, 178, 102, 254, 252, 140, 389, 152, 395]
+        );
         assert_eq!(s.test[97..], [51, 368, 382]);
         let rows = [
             (s.train[0], "0.519667351711869", "-0.8433640477155705"),
@@ -257,52 +332,7 @@ mod tests {
         // random_state=3); train_test_split(..., stratify=y, random_state=5, test_size=0.3).
         assert_eq!(s.train[..8], [23, 76, 72, 66, 0, 92, 99, 68]);
         assert_eq!(s.test[..8], [86, 85, 63, 56, 93, 96, 94, 4]);
-        let mut coords: Vec<f64> = d.x.iter().flat_map(|r| r.iter().copied()).collect();
-        assert_eq!(exact_sum(&mut coords).to_bits(), 0x4000_89c0_fe60_5fd2);
-    }
-
-    /// Shewchuk's exact summation, as Python's math.fsum.
-    fn exact_sum(xs: &mut [f64]) -> f64 {
-        let mut partials: Vec<f64> = Vec::new();
-        for &x in xs.iter() {
-            let mut x = x;
-            let mut i = 0;
-            for k in 0..partials.len() {
-                let mut y = partials[k];
-                if x.abs() < y.abs() {
-                    std::mem::swap(&mut x, &mut y);
-                }
-                let hi = x + y;
-                let lo = y - (hi - x);
-                if lo != 0.0 {
-                    partials[i] = lo;
-                    i += 1;
-                }
-                x = hi;
-            }
-            partials.truncate(i);
-            partials.push(x);
-        }
-        // Sum the partials from the top, with CPython's correction for half-way cases.
-        let Some(mut hi) = partials.pop() else { return 0.0 };
-        let mut lo = 0.0;
-        while let Some(y) = partials.pop() {
-            let x = hi;
-            hi = x + y;
-            lo = y - (hi - x);
-            if lo != 0.0 {
-                break;
-            }
-        }
-        if let Some(&next) = partials.last()
-            && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
-        {
-            let y = lo * 2.0;
-            let x = hi + y;
-            if y == x - hi {
-                hi = x;
-            }
-        }
-        hi
+        let coords: Vec<f64> = d.x.iter().flat_map(|r| r.iter().copied()).collect();
+        assert_eq!(exact_sum(&coords).to_bits(), 0x4000_89c0_fe60_5fd2);
     }
 }

@@ -61,15 +61,6 @@ fn dot8(a: &[f64], b: &[f64]) -> f64 {
     ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
 }
 
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
-
 /// Logistic loss of a logit `o` for label `y` ∈ {0, 1}, computed without overflow.
 pub fn logistic_loss(o: f64, y: f64) -> f64 {
     o.max(0.0) - o * y + (-o.abs()).exp().ln_1p()
@@ -99,7 +90,13 @@ impl Mlp {
     fn parts(&self) -> (&[f64], &[f64], &[f64], &[f64], f64) {
         let h = self.hidden;
         let p = &self.params;
-        (&p[..h], &p[h..2 * h], &p[2 * h..3 * h], &p[3 * h..4 * h], p[4 * h])
+        (
+            &p[..h],
+            &p[h..2 * h],
+            &p[2 * h..3 * h],
+            &p[3 * h..4 * h],
+            p[4 * h],
+        )
     }
 
     /// The logit (readout before the sigmoid) at `x`; `scratch` holds H values.
@@ -119,7 +116,13 @@ impl Mlp {
 
     /// Mean logistic loss over the data, and its gradient written into `grad` (same layout
     /// as the parameters).
-    pub fn loss_and_gradient(&self, xs: &[[f64; 2]], ys: &[f64], grad: &mut [f64], scratch: &mut [f64]) -> f64 {
+    pub fn loss_and_gradient(
+        &self,
+        xs: &[[f64; 2]],
+        ys: &[f64],
+        grad: &mut [f64],
+        scratch: &mut [f64],
+    ) -> f64 {
         let hdim = self.hidden;
         grad.fill(0.0);
         let (wx0, wx1, b, wo, bo) = self.parts();
@@ -132,20 +135,32 @@ impl Mlp {
         let h = &mut scratch[..hdim];
         for (x, &y) in xs.iter().zip(ys) {
             let (x0, x1) = (x[0], x[1]);
-            for j in 0..hdim {
-                h[j] = (wx0[j] * x0 + wx1[j] * x1 + b[j]).max(0.0);
+            for (((hj, &a), &c), &bj) in h.iter_mut().zip(wx0).zip(wx1).zip(b) {
+                let z = a * x0 + c * x1 + bj;
+                *hj = if z > 0.0 { z } else { 0.0 };
             }
             let o = bo + dot8(wo, h);
-            loss += logistic_loss(o, y);
-            let g = (sigmoid(o) - y) / n;
+            // One exponential serves both the loss and the sigmoid.
+            let e = (-o.abs()).exp();
+            loss += o.max(0.0) - o * y + e.ln_1p();
+            let p = if o >= 0.0 {
+                1.0 / (1.0 + e)
+            } else {
+                e / (1.0 + e)
+            };
+            let g = (p - y) / n;
             g_bo[0] += g;
-            for j in 0..hdim {
-                let active = h[j] > 0.0;
-                g_wo[j] += g * h[j];
-                let d = if active { g * wo[j] } else { 0.0 };
-                g_x0[j] += d * x0;
-                g_x1[j] += d * x1;
-                g_b[j] += d;
+            let grads = g_wo
+                .iter_mut()
+                .zip(g_x0.iter_mut())
+                .zip(g_x1.iter_mut())
+                .zip(g_b.iter_mut());
+            for ((((gwo, gx0), gx1), gb), (&hj, &woj)) in grads.zip(h.iter().zip(wo)) {
+                *gwo += g * hj;
+                let d = if hj > 0.0 { g * woj } else { 0.0 };
+                *gx0 += d * x0;
+                *gx1 += d * x1;
+                *gb += d;
             }
         }
         loss / n
@@ -154,7 +169,11 @@ impl Mlp {
     /// Mean logistic loss over the data.
     pub fn loss(&self, xs: &[[f64; 2]], ys: &[f64]) -> f64 {
         let mut scratch = vec![0.0; self.hidden];
-        let total: f64 = xs.iter().zip(ys).map(|(&x, &y)| logistic_loss(self.logit_with(x, &mut scratch), y)).sum();
+        let total: f64 = xs
+            .iter()
+            .zip(ys)
+            .map(|(&x, &y)| logistic_loss(self.logit_with(x, &mut scratch), y))
+            .sum();
         total / xs.len() as f64
     }
 
@@ -173,7 +192,10 @@ impl Mlp {
     pub fn dead_units(&self, xs: &[[f64; 2]]) -> usize {
         let (wx0, wx1, b, _, _) = self.parts();
         (0..self.hidden)
-            .filter(|&j| xs.iter().all(|x| wx0[j] * x[0] + wx1[j] * x[1] + b[j] <= 0.0))
+            .filter(|&j| {
+                xs.iter()
+                    .all(|x| wx0[j] * x[0] + wx1[j] * x[1] + b[j] <= 0.0)
+            })
             .count()
     }
 
@@ -181,12 +203,18 @@ impl Mlp {
     pub fn predicts_one_class(&self, xs: &[[f64; 2]]) -> bool {
         let mut scratch = vec![0.0; self.hidden];
         let first = self.logit_with(xs[0], &mut scratch) > 0.0;
-        xs.iter().all(|&x| (self.logit_with(x, &mut scratch) > 0.0) == first)
+        xs.iter()
+            .all(|&x| (self.logit_with(x, &mut scratch) > 0.0) == first)
     }
 }
 
 /// Trains `net` full batch with Adam; a non-finite loss is an error naming the epoch.
-pub fn train(mut net: Mlp, xs: &[[f64; 2]], ys: &[f64], s: &TrainSettings) -> Result<Trained, NumericalError> {
+pub fn train(
+    mut net: Mlp,
+    xs: &[[f64; 2]],
+    ys: &[f64],
+    s: &TrainSettings,
+) -> Result<Trained, NumericalError> {
     let n_params = net.params.len();
     let mut grad = vec![0.0; n_params];
     let mut m = vec![0.0; n_params];
@@ -233,16 +261,15 @@ mod tests {
         let mut grad = vec![0.0; net.params.len()];
         let mut scratch = vec![0.0; net.hidden];
         net.loss_and_gradient(&xs, &ys, &mut grad, &mut scratch);
-        for k in 0..net.params.len() {
+        for (k, &analytic) in grad.iter().enumerate() {
             let h = 1e-6;
             let (mut up, mut down) = (net.clone(), net.clone());
             up.params[k] += h;
             down.params[k] -= h;
             let fd = (up.loss(&xs, &ys) - down.loss(&xs, &ys)) / (2.0 * h);
             assert!(
-                (grad[k] - fd).abs() <= 1e-7 + 1e-5 * fd.abs(),
-                "parameter {k}: analytic {} finite difference {fd}",
-                grad[k]
+                (analytic - fd).abs() <= 1e-7 + 1e-5 * fd.abs(),
+                "parameter {k}: analytic {analytic} finite difference {fd}"
             );
         }
     }

@@ -101,7 +101,10 @@ mod tests {
     fn first_outputs_match_numpy() {
         let mut r = RandomState::new(0);
         let u: Vec<u32> = (0..5).map(|_| r.next_u32()).collect();
-        assert_eq!(u, [2357136044, 2546248239, 3071714933, 3626093760, 2588848963]);
+        assert_eq!(
+            u,
+            [2357136044, 2546248239, 3071714933, 3626093760, 2588848963]
+        );
     }
 
     #[test]
@@ -115,7 +118,10 @@ mod tests {
             "0.4236547993389047",
         ];
         for e in expected {
-            assert_eq!(r.next_double().to_bits(), e.parse::<f64>().unwrap().to_bits());
+            assert_eq!(
+                r.next_double().to_bits(),
+                e.parse::<f64>().unwrap().to_bits()
+            );
         }
     }
 
@@ -136,7 +142,10 @@ mod tests {
 
     #[test]
     fn permutation_matches_numpy() {
-        assert_eq!(RandomState::new(0).permutation(10), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+        assert_eq!(
+            RandomState::new(0).permutation(10),
+            [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod ch1;
 pub mod crossref;
 pub mod format;
 pub mod markdown;
+pub mod networks;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -37,14 +38,24 @@ pub struct Chapter {
 }
 
 /// Every chapter, in report order.
-pub const CHAPTERS: &[Chapter] = &[Chapter {
-    id: "lif-qif",
-    template_name: "ch1_lif_qif.md",
-    template: include_str!("../../templates/ch1_lif_qif.md"),
-    figures: ch1::figures,
-    tables: ch1::tables,
-    context: |r, c| Context::from_serialize(&ch1::view(r, c)),
-}];
+pub const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        id: "lif-qif",
+        template_name: "ch1_lif_qif.md",
+        template: include_str!("../../templates/ch1_lif_qif.md"),
+        figures: ch1::figures,
+        tables: ch1::tables,
+        context: |r, c| Context::from_serialize(&ch1::view(r, c)),
+    },
+    Chapter {
+        id: "networks",
+        template_name: "ch3_networks.md",
+        template: include_str!("../../templates/ch3_networks.md"),
+        figures: networks::figures,
+        tables: networks::tables,
+        context: |r, c| Context::from_serialize(&networks::view(r, c)),
+    },
+];
 
 const PAGE_TEMPLATE: &str = include_str!("../../templates/page.html");
 const STYLE: &str = include_str!("../../templates/style.css");

@@ -1,0 +1,184 @@
+//! Homework part 2: the circles data set, and a one-hidden-layer ReLU network trained from
+//! many seeded restarts at two widths (5 and 1000 hidden units by default).
+//!
+//! All restarts of both widths run in parallel (one order-preserving collect); "restart until
+//! a good solution" is the first good restart in seed order, exactly what a sequential loop
+//! of restarts would find.
+
+use crate::config::{Config, MlpConfig};
+use crate::error::NumericalError;
+use crate::ml::circles::{self, Dataset, Split};
+use crate::ml::mlp::{self, Mlp, TrainSettings, Trained};
+use crate::seed;
+use rayon::prelude::*;
+
+/// How a restart ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every training point right and the loss at most the bound.
+    Good,
+    /// The network predicts a single class everywhere on the training set.
+    OneClass,
+    /// Anything else: a poor local optimum (or too slow to reach the bound).
+    PoorOptimum,
+}
+
+/// One restart's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restart {
+    /// Restart index, from 0.
+    pub restart: usize,
+    /// Seed of its initial parameters.
+    pub seed: u64,
+    /// Training run, with the loss curve.
+    pub trained: Trained,
+    /// Final mean training loss.
+    pub final_train_loss: f64,
+    /// Final training accuracy.
+    pub train_accuracy: f64,
+    /// Test accuracy.
+    pub test_accuracy: f64,
+    /// Hidden units inactive on every training point at the end.
+    pub dead_units: usize,
+    /// First epoch after which the loss was at most the good bound, if any.
+    pub epochs_to_good_loss: Option<usize>,
+    /// How it ended.
+    pub verdict: Verdict,
+}
+
+/// All restarts at one width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Width {
+    /// Hidden units.
+    pub hidden: usize,
+    /// Epochs of each restart.
+    pub epochs: usize,
+    /// Every restart in order.
+    pub restarts: Vec<Restart>,
+}
+
+impl Width {
+    /// The first good restart: the one "restart until good" stops at.
+    pub fn first_good(&self) -> Option<&Restart> {
+        self.restarts.iter().find(|r| r.verdict == Verdict::Good)
+    }
+
+    /// The first restart that is not good, if any.
+    pub fn first_failed(&self) -> Option<&Restart> {
+        self.restarts.iter().find(|r| r.verdict != Verdict::Good)
+    }
+
+    /// Number of restarts with the given verdict.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.restarts.iter().filter(|r| r.verdict == v).count()
+    }
+}
+
+/// The data, its split and both widths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlpResult {
+    /// The whole data set, in scikit-learn's order.
+    pub data: Dataset,
+    /// Train and test rows.
+    pub split: Split,
+    /// The small network.
+    pub small: Width,
+    /// The wide network.
+    pub wide: Width,
+}
+
+/// Failure to make the data set or to train.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MlpError {
+    /// The data set parameters are unusable.
+    #[error(transparent)]
+    Data(#[from] circles::DatasetError),
+    /// Training blew up.
+    #[error(transparent)]
+    Numerical(#[from] NumericalError),
+}
+
+fn settings(m: &MlpConfig, epochs: usize) -> TrainSettings {
+    TrainSettings {
+        learning_rate: m.learning_rate,
+        beta1: m.beta1,
+        beta2: m.beta2,
+        epsilon: m.epsilon,
+        epochs,
+    }
+}
+
+/// The seed of restart `index` of the network with `hidden` units.
+pub fn restart_seed(master: u64, hidden: usize, index: usize) -> u64 {
+    seed::derive(master, &format!("mlp-{hidden}"), index as u64)
+}
+
+/// Makes the data, then trains every restart of both widths.
+pub fn run(cfg: &Config) -> Result<MlpResult, MlpError> {
+    let c = &cfg.circles;
+    let noise = (c.noise > 0.0).then_some(c.noise);
+    let data = circles::make_circles(c.n_samples, c.factor, noise, c.random_state)?;
+    let split = circles::stratified_split(&data.y, c.test_size, c.split_random_state)?;
+    let pick = |rows: &[usize]| -> (Vec<[f64; 2]>, Vec<f64>) {
+        (
+            rows.iter().map(|&r| data.x[r]).collect(),
+            rows.iter().map(|&r| f64::from(data.y[r])).collect(),
+        )
+    };
+    let (x_train, y_train) = pick(&split.train);
+    let (x_test, y_test) = pick(&split.test);
+    let m = &cfg.mlp;
+    let jobs: Vec<(usize, usize, usize)> = (0..m.small_restarts)
+        .map(|r| (m.small_hidden, m.small_epochs, r))
+        .chain((0..m.wide_restarts).map(|r| (m.wide_hidden, m.wide_epochs, r)))
+        .collect();
+    let outcomes: Vec<Restart> = jobs
+        .par_iter()
+        .map(|&(hidden, epochs, restart)| {
+            let seed = restart_seed(cfg.seed, hidden, restart);
+            let trained = mlp::train(
+                Mlp::init(hidden, seed),
+                &x_train,
+                &y_train,
+                &settings(m, epochs),
+            )?;
+            let net = &trained.net;
+            let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
+            let train_accuracy = net.accuracy(&x_train, &y_train);
+            let verdict = if train_accuracy >= 1.0 && final_train_loss <= m.good_loss {
+                Verdict::Good
+            } else if net.predicts_one_class(&x_train) {
+                Verdict::OneClass
+            } else {
+                Verdict::PoorOptimum
+            };
+            Ok(Restart {
+                restart,
+                seed,
+                test_accuracy: net.accuracy(&x_test, &y_test),
+                dead_units: net.dead_units(&x_train),
+                epochs_to_good_loss: trained.loss_curve.iter().position(|&l| l <= m.good_loss),
+                final_train_loss,
+                train_accuracy,
+                verdict,
+                trained,
+            })
+        })
+        .collect::<Result<_, NumericalError>>()?;
+    let (small, wide) = outcomes.split_at(m.small_restarts);
+    Ok(MlpResult {
+        small: Width {
+            hidden: m.small_hidden,
+            epochs: m.small_epochs,
+            restarts: small.to_vec(),
+        },
+        wide: Width {
+            hidden: m.wide_hidden,
+            epochs: m.wide_epochs,
+            restarts: wide.to_vec(),
+        },
+        data,
+        split,
+    })
+}

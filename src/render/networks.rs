@@ -1,0 +1,272 @@
+//! The artificial-network chapter (homework part 2): view, tables and figures.
+
+use super::crossref::Table;
+use super::format::{fixed, plain, sig};
+use crate::config::Config;
+use crate::error::Error;
+use crate::experiments::Results;
+use crate::experiments::mlp::{Restart, Verdict, Width};
+use crate::figures::{Figure, mlp};
+use crate::ml::circles::exact_sum;
+use serde::Serialize;
+
+/// One width's numbers, formatted.
+#[derive(Debug, Serialize)]
+pub struct WidthView {
+    hidden: usize,
+    epochs: usize,
+    restarts: usize,
+    good: usize,
+    good_pct: String,
+    one_class: usize,
+    poor: usize,
+    first_good: Option<usize>,
+    /// Restarts tried before and including the first good one.
+    tries_to_good: usize,
+    median_final_loss: String,
+    median_test_accuracy: String,
+    min_test_accuracy: String,
+    median_epochs_to_good_loss: String,
+    mean_dead_units: String,
+    mean_dead_pct: String,
+}
+
+/// A single restart, formatted.
+#[derive(Debug, Serialize)]
+pub struct RestartView {
+    restart: usize,
+    verdict: &'static str,
+    final_loss: String,
+    train_accuracy_pct: String,
+    test_accuracy_pct: String,
+    dead_units: usize,
+    live_units: usize,
+}
+
+/// Everything the chapter's template prints.
+#[derive(Debug, Serialize)]
+pub struct View {
+    n_samples: usize,
+    factor: String,
+    noise: String,
+    random_state: u32,
+    split_random_state: u32,
+    test_size: String,
+    n_train: usize,
+    n_test: usize,
+    coordinate_sum: String,
+    learning_rate: String,
+    beta1: String,
+    beta2: String,
+    good_loss: String,
+    small: WidthView,
+    wide: WidthView,
+    small_good: Option<RestartView>,
+    small_failed: Option<RestartView>,
+    wide_example: RestartView,
+    failed_dead_mean: String,
+    good_dead_mean: String,
+    speedup_epochs: String,
+    wide_always_good: bool,
+    small_good_min_test_pct: String,
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Good => "good",
+        Verdict::OneClass => "stuck predicting one class",
+        Verdict::PoorOptimum => "a poor local optimum",
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> f64 {
+    let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 { f64::NAN } else { s / n as f64 }
+}
+
+fn median_epochs(w: &Width) -> f64 {
+    median(
+        w.restarts
+            .iter()
+            .filter_map(|r| r.epochs_to_good_loss)
+            .map(|e| e as f64)
+            .collect(),
+    )
+}
+
+fn width_view(w: &Width) -> WidthView {
+    let good = w.count(Verdict::Good);
+    let dead = mean(w.restarts.iter().map(|r| r.dead_units as f64));
+    let e = median_epochs(w);
+    WidthView {
+        hidden: w.hidden,
+        epochs: w.epochs,
+        restarts: w.restarts.len(),
+        good,
+        good_pct: fixed(100.0 * good as f64 / w.restarts.len() as f64, 0),
+        one_class: w.count(Verdict::OneClass),
+        poor: w.count(Verdict::PoorOptimum),
+        first_good: w.first_good().map(|r| r.restart),
+        tries_to_good: w.first_good().map_or(w.restarts.len(), |r| r.restart + 1),
+        median_final_loss: sig(
+            median(w.restarts.iter().map(|r| r.final_train_loss).collect()),
+            2,
+        ),
+        median_test_accuracy: fixed(
+            100.0 * median(w.restarts.iter().map(|r| r.test_accuracy).collect()),
+            0,
+        ),
+        min_test_accuracy: fixed(
+            100.0
+                * w.restarts
+                    .iter()
+                    .map(|r| r.test_accuracy)
+                    .fold(1.0, f64::min),
+            0,
+        ),
+        median_epochs_to_good_loss: if e.is_finite() {
+            fixed(e, 0)
+        } else {
+            "never".into()
+        },
+        mean_dead_units: sig(dead, 3),
+        mean_dead_pct: fixed(100.0 * dead / w.hidden as f64, 0),
+    }
+}
+
+fn restart_view(r: &Restart, hidden: usize) -> RestartView {
+    RestartView {
+        restart: r.restart,
+        verdict: verdict_name(r.verdict),
+        final_loss: sig(r.final_train_loss, 2),
+        train_accuracy_pct: fixed(100.0 * r.train_accuracy, 0),
+        test_accuracy_pct: fixed(100.0 * r.test_accuracy, 0),
+        dead_units: r.dead_units,
+        live_units: hidden - r.dead_units,
+    }
+}
+
+/// Builds the view from the results.
+pub fn view(r: &Results, cfg: &Config) -> View {
+    let m = &r.mlp;
+    let c = &cfg.circles;
+    let coords: Vec<f64> = m.data.x.iter().flat_map(|p| p.iter().copied()).collect();
+    let wide_example = m.wide.first_good().unwrap_or(&m.wide.restarts[0]);
+    let dead_of = |v: bool| {
+        mean(
+            m.small
+                .restarts
+                .iter()
+                .filter(|x| (x.verdict == Verdict::Good) == v)
+                .map(|x| x.dead_units as f64),
+        )
+    };
+    View {
+        n_samples: c.n_samples,
+        factor: plain(c.factor),
+        noise: plain(c.noise),
+        random_state: c.random_state,
+        split_random_state: c.split_random_state,
+        test_size: plain(c.test_size),
+        n_train: m.split.train.len(),
+        n_test: m.split.test.len(),
+        coordinate_sum: format!("{}", exact_sum(&coords)),
+        learning_rate: plain(cfg.mlp.learning_rate),
+        beta1: plain(cfg.mlp.beta1),
+        beta2: plain(cfg.mlp.beta2),
+        good_loss: plain(cfg.mlp.good_loss),
+        small: width_view(&m.small),
+        wide: width_view(&m.wide),
+        small_good: m
+            .small
+            .first_good()
+            .map(|x| restart_view(x, m.small.hidden)),
+        small_failed: m
+            .small
+            .first_failed()
+            .map(|x| restart_view(x, m.small.hidden)),
+        wide_example: restart_view(wide_example, m.wide.hidden),
+        failed_dead_mean: sig(dead_of(false), 2),
+        good_dead_mean: sig(dead_of(true), 2),
+        speedup_epochs: sig(median_epochs(&m.small) / median_epochs(&m.wide), 2),
+        wide_always_good: m.wide.count(Verdict::Good) == m.wide.restarts.len(),
+        small_good_min_test_pct: fixed(
+            100.0
+                * m.small
+                    .restarts
+                    .iter()
+                    .filter(|x| x.verdict == Verdict::Good)
+                    .map(|x| x.test_accuracy)
+                    .fold(1.0, f64::min),
+            0,
+        ),
+    }
+}
+
+/// The chapter's tables.
+pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
+    let rows = [&r.mlp.small, &r.mlp.wide]
+        .iter()
+        .map(|w| {
+            let v = width_view(w);
+            vec![
+                format!("{} units", v.hidden),
+                v.restarts.to_string(),
+                format!("{} ({} %)", v.good, v.good_pct),
+                v.one_class.to_string(),
+                v.poor.to_string(),
+                v.median_final_loss,
+                format!("{} %", v.median_test_accuracy),
+                format!("{} %", v.min_test_accuracy),
+                v.median_epochs_to_good_loss,
+                format!("{} ({} %)", v.mean_dead_units, v.mean_dead_pct),
+            ]
+        })
+        .collect();
+    vec![Table {
+        id: "tab:mlp-restarts",
+        caption:
+            "Restarts of both widths: how many reached a good solution, how the others failed, \
+                  and medians over all restarts."
+                .into(),
+        header: [
+            "Network",
+            "Restarts",
+            "Good",
+            "One class",
+            "Poor optimum",
+            "Median final loss",
+            "Median test accuracy",
+            "Worst test accuracy",
+            "Median epochs to loss bound",
+            "Mean dead units",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }]
+}
+
+/// The chapter's figures, drawn in parallel.
+pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
+    use rayon::prelude::*;
+    let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
+        Box::new(|| mlp::circles(&r.mlp)),
+        Box::new(|| mlp::decision_regions(&r.mlp, cfg.mlp.grid_resolution)),
+        Box::new(|| mlp::loss_curves(&r.mlp)),
+        Box::new(|| mlp::restarts(&r.mlp)),
+    ];
+    jobs.par_iter().map(|f| f()).collect()
+}
