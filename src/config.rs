@@ -22,10 +22,100 @@ pub struct Config {
     pub qif: QifConfig,
     /// The ReLU and sigmoid fits (homework 1.3).
     pub fit: FitConfig,
+    /// brian2's `IF_curve_Hodgkin_Huxley` example and its converged counterpart (homework 1.5).
+    pub hh: HhConfig,
+    /// The Connor–Stevens model and the A-current sweep (homework 1.5).
+    pub cs: CsConfig,
     /// The data set of part 2: scikit-learn's `make_circles` and stratified split.
     pub circles: CirclesConfig,
     /// The one-hidden-layer ReLU network of part 2 and its training.
     pub mlp: MlpConfig,
+}
+
+/// The Hodgkin–Huxley F-I curve of brian2's example.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HhConfig {
+    /// Number of neurons, 2 to 100 000; neuron i gets I = i_max · i/n.
+    pub n_neurons: usize,
+    /// Largest absolute input current (nA), in (0, 1000].
+    pub i_max_na: f64,
+    /// Membrane area (µm²) that converts the current to a density, in (0, 1e9].
+    pub area_um2: f64,
+    /// Simulated time (ms), in (0, 100 000].
+    pub duration_ms: f64,
+    /// Time step of the brian2-equivalent exponential-Euler run (ms), in (0, duration].
+    pub dt_ms: f64,
+    /// Time step of the converged RK4 run (ms), in (0, dt_ms].
+    pub dt_converged_ms: f64,
+}
+
+/// The Connor–Stevens F-I curves and the A-conductance sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CsConfig {
+    /// A-type conductances of the sweep (mS/cm²), each in [0, 500], 1 to 20 values.
+    pub g_a_values: Vec<f64>,
+    /// Delayed-rectifier conductance held fixed in the first convention (mS/cm²), in [0, 500].
+    pub g_k: f64,
+    /// Total g_K + g_A held fixed in the second convention (mS/cm²), at least the largest g_A.
+    pub g_total: f64,
+    /// Smallest current of the F-I sweep (µA/cm²).
+    pub i_min: f64,
+    /// Largest current of the F-I sweep (µA/cm²), above i_min.
+    pub i_max: f64,
+    /// Spacing of the F-I sweep (µA/cm²), > 0; at most 10 000 currents.
+    pub i_step: f64,
+    /// RK4 time step (ms), in (0, 0.1].
+    pub dt_ms: f64,
+    /// Longest run for one current (ms), in (transient, 100 000].
+    pub duration_ms: f64,
+    /// Spikes before this time are the transient (ms), ≥ 0.
+    pub transient_ms: f64,
+    /// A run stops once this many spikes followed the transient, 3 to 1000.
+    pub spikes_for_rate: usize,
+    /// A spike is an upward crossing of this voltage (mV).
+    pub threshold_mv: f64,
+    /// Precision of the rheobase bisection (µA/cm²), in (0, 1].
+    pub rheobase_tolerance: f64,
+    /// Time step of the brian2-default comparison with exponential Euler (ms), in (0, 1].
+    pub brian2_dt_ms: f64,
+    /// Length of the voltage traces (ms), in (0, 10 000].
+    pub trace_ms: f64,
+}
+
+impl Default for HhConfig {
+    fn default() -> Self {
+        HhConfig {
+            n_neurons: 100,
+            i_max_na: 0.7,
+            area_um2: 20_000.0,
+            duration_ms: 2000.0,
+            dt_ms: 0.1,
+            dt_converged_ms: 0.025,
+        }
+    }
+}
+
+impl Default for CsConfig {
+    fn default() -> Self {
+        CsConfig {
+            g_a_values: vec![0.0, 10.0, 20.0, 30.0, 40.0, 47.7],
+            g_k: 20.0,
+            g_total: 67.7,
+            i_min: -10.0,
+            i_max: 40.0,
+            i_step: 1.0,
+            dt_ms: 0.05,
+            duration_ms: 2000.0,
+            transient_ms: 200.0,
+            spikes_for_rate: 12,
+            threshold_mv: -20.0,
+            rheobase_tolerance: 0.01,
+            brian2_dt_ms: 0.1,
+            trace_ms: 250.0,
+        }
+    }
 }
 
 /// `make_circles(n_samples, factor, noise, random_state)` and
@@ -453,6 +543,53 @@ impl Config {
             .cloned()
             .fold(f64::INFINITY, f64::min);
         check_steps("qif", n, q.duration_ms, finest)?;
+
+        let h = &self.hh;
+        check_count("hh.n_neurons", h.n_neurons, 2, 100_000)?;
+        check_range("hh.i_max_na", h.i_max_na, 0.0, 1000.0, false)?;
+        check_range("hh.area_um2", h.area_um2, 0.0, 1e9, false)?;
+        check_range("hh.duration_ms", h.duration_ms, 0.0, 100_000.0, false)?;
+        check_range("hh.dt_ms", h.dt_ms, 0.0, h.duration_ms, false)?;
+        check_range("hh.dt_converged_ms", h.dt_converged_ms, 0.0, h.dt_ms, false)?;
+        check_steps("hh", h.n_neurons, h.duration_ms, h.dt_converged_ms)?;
+
+        let cs = &self.cs;
+        check_list("cs.g_a_values", &cs.g_a_values, 0.0, 500.0, (1, 20))?;
+        check_range("cs.g_k", cs.g_k, 0.0, 500.0, true)?;
+        let max_ga = cs.g_a_values.iter().cloned().fold(0.0, f64::max);
+        check_range("cs.g_total", cs.g_total, max_ga, 1000.0, true)?;
+        check_range("cs.i_min", cs.i_min, -1000.0, 1000.0, true)?;
+        check_range("cs.i_max", cs.i_max, cs.i_min, 1000.0, false)?;
+        check_range("cs.i_step", cs.i_step, 0.0, 1000.0, false)?;
+        if (cs.i_max - cs.i_min) / cs.i_step > 10_000.0 {
+            return Err(invalid(
+                "cs.i_step",
+                cs.i_step,
+                "gives more than 10000 currents; use a larger step",
+            ));
+        }
+        check_range("cs.dt_ms", cs.dt_ms, 0.0, 0.1, false)?;
+        check_range("cs.transient_ms", cs.transient_ms, 0.0, 10_000.0, true)?;
+        check_range(
+            "cs.duration_ms",
+            cs.duration_ms,
+            cs.transient_ms,
+            100_000.0,
+            false,
+        )?;
+        check_count("cs.spikes_for_rate", cs.spikes_for_rate, 3, 1000)?;
+        check_range("cs.threshold_mv", cs.threshold_mv, -100.0, 50.0, true)?;
+        check_range(
+            "cs.rheobase_tolerance",
+            cs.rheobase_tolerance,
+            0.0,
+            1.0,
+            false,
+        )?;
+        check_range("cs.brian2_dt_ms", cs.brian2_dt_ms, 0.0, 1.0, false)?;
+        check_range("cs.trace_ms", cs.trace_ms, 0.0, 10_000.0, false)?;
+        let runs = 2 * cs.g_a_values.len() * (((cs.i_max - cs.i_min) / cs.i_step) as usize + 40);
+        check_steps("cs", runs, cs.duration_ms, cs.dt_ms)?;
 
         let c = &self.circles;
         check_count("circles.n_samples", c.n_samples, 4, 1_000_000)?;

@@ -21,6 +21,13 @@ fn small() -> Config {
     cfg.mlp.wide_restarts = 2;
     cfg.mlp.wide_epochs = 100;
     cfg.mlp.grid_resolution = 40;
+    cfg.hh.n_neurons = 10;
+    cfg.hh.duration_ms = 300.0;
+    cfg.hh.dt_converged_ms = 0.05;
+    cfg.cs.g_a_values = vec![0.0, 47.7];
+    cfg.cs.i_step = 5.0;
+    cfg.cs.duration_ms = 600.0;
+    cfg.cs.rheobase_tolerance = 0.1;
     cfg
 }
 
@@ -66,6 +73,17 @@ fn report_has_every_figure_data_file_and_section() {
         "hidden_units,restart,seed,epochs,final_train_loss,train_accuracy,test_accuracy\n"
     ));
     assert_eq!(restarts.lines().count(), 1 + 6 + 2);
+    for (file, header) in [
+        ("hh_fi", "i_na,spike_count,rate_hz,rate_converged_hz"),
+        ("cs_fi", "convention,g_a_ms_cm2,g_k_ms_cm2,i_ua_cm2,rate_hz"),
+        (
+            "cs_onset",
+            "convention,g_a_ms_cm2,g_k_ms_cm2,rheobase_ua_cm2,onset_rate_hz,excitability_type",
+        ),
+    ] {
+        let text = std::fs::read_to_string(out.join(format!("data/{file}.csv"))).unwrap();
+        assert_eq!(text.lines().next(), Some(header), "{file}.csv");
+    }
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     for needle in [
         "id=\"sec-1\"",
@@ -78,6 +96,12 @@ fn report_has_every_figure_data_file_and_section() {
         "id=\"fig:qif-convergence\"",
         "id=\"tab:fits\"",
         "id=\"sec-2\"",
+        "id=\"sec-3\"",
+        "id=\"fig:hh-fi\"",
+        "id=\"fig:cs-trace\"",
+        "id=\"fig:cs-sweep\"",
+        "id=\"fig:cs-onset\"",
+        "id=\"tab:cs-onset\"",
         "id=\"fig:circles\"",
         "id=\"fig:decision-regions\"",
         "id=\"fig:mlp-loss\"",

@@ -212,3 +212,58 @@ fn mlp_restarts() {
         .collect();
     snapshot("mlp_restarts", &widths);
 }
+
+#[derive(Serialize)]
+struct OnsetRow {
+    convention: &'static str,
+    g_a: f64,
+    g_k: f64,
+    rest_mv: String,
+    rest_unstable: bool,
+    rheobase_ua_cm2: String,
+    onset_rate_hz: String,
+    excitability: &'static str,
+}
+
+#[test]
+fn connor_stevens_onsets() {
+    let rows: Vec<OnsetRow> = results()
+        .cs
+        .curves
+        .iter()
+        .map(|c| OnsetRow {
+            convention: c.convention.id(),
+            g_a: c.g_a,
+            g_k: c.g_k,
+            rest_mv: sig(c.onset.rest_mv, 5),
+            rest_unstable: c.onset.rest_exponent_per_ms > 0.0,
+            rheobase_ua_cm2: format!("{:.2}", c.onset.rheobase),
+            onset_rate_hz: sig(c.onset.onset_rate_hz, 3),
+            excitability: c.onset.excitability.name(),
+        })
+        .collect();
+    snapshot("connor_stevens_onsets", &rows);
+}
+
+#[derive(Serialize)]
+struct HhSummary {
+    total_spikes: u64,
+    total_spikes_converged: u64,
+    counts_at: Vec<(usize, u32, u32)>,
+}
+
+#[test]
+fn hodgkin_huxley_fi_curve() {
+    let h = &results().hh;
+    snapshot(
+        "hh_fi",
+        &HhSummary {
+            total_spikes: h.spike_count.iter().map(|&c| u64::from(c)).sum(),
+            total_spikes_converged: h.spike_count_converged.iter().map(|&c| u64::from(c)).sum(),
+            counts_at: [3, 10, 25, 50, 75, 99]
+                .into_iter()
+                .map(|i| (i, h.spike_count[i], h.spike_count_converged[i]))
+                .collect(),
+        },
+    );
+}

@@ -18,8 +18,8 @@ pub struct CurveFits {
     pub relu: Fit,
     /// Best sigmoid fit, parameters [a, c, s, d].
     pub sigmoid: Fit,
-    /// How the fits predict the analytic curve beyond the fitted inputs.
-    pub extrapolation: Extrapolation,
+    /// How the fits predict the analytic curve beyond the fitted inputs, where one is known.
+    pub extrapolation: Option<Extrapolation>,
 }
 
 /// RMS error of each fit against the analytic F-I curve on inputs beyond the fitted range,
@@ -43,7 +43,7 @@ impl CurveFits {
         input_label: &'static str,
         x: Vec<f64>,
         rate_hz: Vec<f64>,
-        analytic: &dyn Fn(f64) -> f64,
+        analytic: Option<&dyn Fn(f64) -> f64>,
         cfg: &FitConfig,
     ) -> Self {
         let relu = fit::fit_best(&Relu, &x, &rate_hz, cfg.starts, cfg.max_iterations);
@@ -61,20 +61,22 @@ impl CurveFits {
         let test: Vec<f64> = (0..=200)
             .map(|k| x_hi + (x_to - x_hi) * f64::from(k) / 200.0)
             .collect();
-        let rmse = |model: &dyn Fn(f64) -> f64| {
-            (test
-                .iter()
-                .map(|&t| (model(t) - analytic(t)).powi(2))
-                .sum::<f64>()
-                / test.len() as f64)
-                .sqrt()
-        };
-        let extrapolation = Extrapolation {
-            x_from: x_hi,
-            x_to,
-            relu_rmse: rmse(&|t| Relu.value(t, &relu.params)),
-            sigmoid_rmse: rmse(&|t| Sigmoid.value(t, &sigmoid.params)),
-        };
+        let extrapolation = analytic.map(|analytic| {
+            let rmse = |model: &dyn Fn(f64) -> f64| {
+                (test
+                    .iter()
+                    .map(|&t| (model(t) - analytic(t)).powi(2))
+                    .sum::<f64>()
+                    / test.len() as f64)
+                    .sqrt()
+            };
+            Extrapolation {
+                x_from: x_hi,
+                x_to,
+                relu_rmse: rmse(&|t| Relu.value(t, &relu.params)),
+                sigmoid_rmse: rmse(&|t| Sigmoid.value(t, &sigmoid.params)),
+            }
+        });
         CurveFits {
             curve,
             input_label,

@@ -5,7 +5,9 @@
 //! rayon (order-preserving collect, so results never depend on the thread count) and then the
 //! analyses that need several experiments (the curve fits).
 
+pub mod connor_stevens;
 pub mod fits;
+pub mod hh_fi;
 pub mod lif_fi;
 pub mod mlp;
 pub mod phase;
@@ -26,6 +28,10 @@ pub enum Outcome {
     Qif(qif_fi::QifFiResult),
     /// The circles data set and the ReLU networks (homework part 2).
     Mlp(mlp::MlpResult),
+    /// brian2's Hodgkin–Huxley example and its converged curve (homework 1.5).
+    Hh(hh_fi::HhFiResult),
+    /// The Connor–Stevens sweep (homework 1.5).
+    Cs(connor_stevens::CsResult),
 }
 
 /// Why an experiment failed.
@@ -59,6 +65,16 @@ pub const EXPERIMENTS: &[Experiment] = &[
         run: |cfg| Ok(Outcome::Qif(qif_fi::run(cfg)?)),
     },
     Experiment {
+        id: "hh_fi",
+        title: "Hodgkin-Huxley F-I curve (brian2 IF_curve_Hodgkin_Huxley)",
+        run: |cfg| Ok(Outcome::Hh(hh_fi::run(&cfg.hh)?)),
+    },
+    Experiment {
+        id: "connor_stevens",
+        title: "Connor-Stevens F-I curves and the A-current sweep",
+        run: |cfg| Ok(Outcome::Cs(connor_stevens::run(&cfg.cs)?)),
+    },
+    Experiment {
         id: "mlp",
         title: "Circles data set and ReLU networks of 5 and 1000 units",
         run: |cfg| Ok(Outcome::Mlp(mlp::run(cfg)?)),
@@ -76,6 +92,12 @@ pub struct Results {
     pub qif: qif_fi::QifFiResult,
     /// Homework 1.3: fits to the LIF and QIF curves, in that order.
     pub fits: Vec<fits::CurveFits>,
+    /// The same fits to the converged Hodgkin–Huxley and the standard Connor–Stevens curves.
+    pub fits_conductance: Vec<fits::CurveFits>,
+    /// Homework 1.5: Hodgkin–Huxley.
+    pub hh: hh_fi::HhFiResult,
+    /// Homework 1.5: Connor–Stevens.
+    pub cs: connor_stevens::CsResult,
     /// Homework part 2.
     pub mlp: mlp::MlpResult,
 }
@@ -93,13 +115,16 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
             out
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let (mut phase, mut lif, mut qif, mut mlp) = (None, None, None, None);
+    let (mut phase, mut lif, mut qif, mut mlp, mut hh, mut cs) =
+        (None, None, None, None, None, None);
     for o in outcomes {
         match o {
             Outcome::Phase(r) => phase = Some(r),
             Outcome::Lif(r) => lif = Some(r),
             Outcome::Qif(r) => qif = Some(r),
             Outcome::Mlp(r) => mlp = Some(r),
+            Outcome::Hh(r) => hh = Some(r),
+            Outcome::Cs(r) => cs = Some(r),
         }
     }
     let (phase, lif, qif) = (
@@ -116,7 +141,7 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
                 "v0 (mV)",
                 lif.run.v0_mv.clone(),
                 lif.run.rate_hz.clone(),
-                &lif_rate,
+                Some(&lif_rate),
                 &cfg.fit,
             )
         },
@@ -126,19 +151,46 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
                 "V0",
                 qif.v0.clone(),
                 qif.rate_accurate_hz.clone(),
-                &qif_rate,
+                Some(&qif_rate),
                 &cfg.fit,
             )
         },
     );
     let fits = vec![lif_fits, qif_fits];
-    let mlp = mlp.expect("registry has mlp");
+    let hh: hh_fi::HhFiResult = hh.expect("registry has hh_fi");
+    let cs: connor_stevens::CsResult = cs.expect("registry has connor_stevens");
+    let standard = &cs.curves[cs.standard];
+    let (hh_fits, cs_fits) = rayon::join(
+        || {
+            fits::CurveFits::new(
+                "HH",
+                "I (nA)",
+                hh.i_na.clone(),
+                hh.rate_converged_hz.clone(),
+                None,
+                &cfg.fit,
+            )
+        },
+        || {
+            fits::CurveFits::new(
+                "CS",
+                "I (µA/cm²)",
+                cs.currents.clone(),
+                standard.rate_hz.clone(),
+                None,
+                &cfg.fit,
+            )
+        },
+    );
     Ok(Results {
         phase,
         lif,
         qif,
         fits,
-        mlp,
+        fits_conductance: vec![hh_fits, cs_fits],
+        hh,
+        cs,
+        mlp: mlp.expect("registry has mlp"),
     })
 }
 

@@ -13,16 +13,16 @@ use plotters::prelude::*;
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 /// A named line of a chart.
-struct Line<'a> {
-    label: &'a str,
-    x: &'a [f64],
-    y: &'a [f64],
-    color: RGBColor,
-    dashed: bool,
+pub(crate) struct Line<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) x: &'a [f64],
+    pub(crate) y: &'a [f64],
+    pub(crate) color: RGBColor,
+    pub(crate) dashed: bool,
 }
 
 /// Draws lines on one linear chart with a legend at the upper left.
-fn line_chart(
+pub(crate) fn line_chart(
     area: &Area,
     id: &str,
     title: &str,
@@ -231,9 +231,9 @@ struct FittedCurves {
     sig_res: Vec<f64>,
 }
 
-/// ReLU and sigmoid fits of each F-I curve (top) and their residuals (bottom).
-pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
-    const ID: &str = "fig:fits";
+/// ReLU and sigmoid fits of each F-I curve (top) and their residuals (bottom), as figure
+/// `id` with files `stem`.
+pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<Figure, Error> {
     let alt = all
         .iter()
         .map(|f| {
@@ -264,7 +264,7 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
             }
         })
         .collect();
-    let svg = style::render_svg(ID, (style::WIDTH, 2 * style::HEIGHT - 60), &alt, |root| {
+    let svg = style::render_svg(id, (style::WIDTH, 2 * style::HEIGHT - 60), &alt, |root| {
         let (top, bottom) = root.split_vertically((style::HEIGHT - 20) as i32);
         let tops = top.split_evenly((1, all.len()));
         let bottoms = bottom.split_evenly((1, all.len()));
@@ -278,7 +278,7 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
             let title = format!("{} F-I curve and fits", f.curve);
             line_chart(
                 &tops[k],
-                ID,
+                id,
                 &title,
                 f.input_label,
                 "rate (Hz)",
@@ -308,7 +308,7 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
             )?;
             line_chart(
                 &bottoms[k],
-                ID,
+                id,
                 "residual (data − fit)",
                 f.input_label,
                 "residual (Hz)",
@@ -345,8 +345,8 @@ pub fn fits(all: &[CurveFits]) -> Result<Figure, Error> {
         }
     }
     Ok(Figure {
-        id: ID,
-        file_stem: "fi_fits",
+        id,
+        file_stem: stem,
         caption: "Least-squares fits of $a\\max(x-c,0)+d$ (ReLU) and $a/(1+e^{-(x-c)/s})+d$ \
                   (sigmoid) to the F-I curves (top), and the residuals (bottom)."
             .to_string(),

@@ -1,4 +1,8 @@
 //! Neuron models and their integrators. Pure functions of their parameters: no I/O.
 
+pub mod conductance;
+pub mod connor_stevens;
+pub mod gating;
+pub mod hodgkin_huxley;
 pub mod lif;
 pub mod qif;

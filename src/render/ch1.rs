@@ -161,6 +161,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         .fits
         .iter()
         .map(|f| {
+            let ex = f.extrapolation.as_ref();
             let better = f.better();
             let (b, w) = if better == "ReLU" {
                 (f.relu.rmse, f.sigmoid.rmse)
@@ -178,14 +179,14 @@ pub fn view(r: &Results, cfg: &Config) -> View {
                 sigmoid_shift: sig(f.sigmoid.params[1], 3),
                 sigmoid_width: sig(f.sigmoid.params[2].abs(), 3),
                 sigmoid_ceiling_hz: sig(f.sigmoid.params[0].max(0.0) + f.sigmoid.params[3], 3),
-                extrapolation_from: plain(f.extrapolation.x_from),
-                extrapolation_to: plain(f.extrapolation.x_to),
-                extrapolation_relu_hz: sig(f.extrapolation.relu_rmse, 3),
-                extrapolation_sigmoid_hz: sig(f.extrapolation.sigmoid_rmse, 3),
-                extrapolation_better: if f.extrapolation.relu_rmse <= f.extrapolation.sigmoid_rmse {
-                    "ReLU"
-                } else {
-                    "sigmoid"
+                extrapolation_from: ex.map_or(String::new(), |e| plain(e.x_from)),
+                extrapolation_to: ex.map_or(String::new(), |e| plain(e.x_to)),
+                extrapolation_relu_hz: ex.map_or(String::new(), |e| sig(e.relu_rmse, 3)),
+                extrapolation_sigmoid_hz: ex.map_or(String::new(), |e| sig(e.sigmoid_rmse, 3)),
+                extrapolation_better: match ex {
+                    Some(e) if e.relu_rmse <= e.sigmoid_rmse => "ReLU",
+                    Some(_) => "sigmoid",
+                    None => "",
                 },
             }
         })
@@ -374,7 +375,7 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         Box::new(|| phase::figure(&r.phase)),
         Box::new(|| fi_curves::lif_fi(&r.lif)),
         Box::new(|| fi_curves::qif_fi(&r.qif, cfg)),
-        Box::new(|| fi_curves::fits(&r.fits)),
+        Box::new(|| fi_curves::fits(&r.fits, "fig:fits", "fi_fits")),
         Box::new(|| fi_curves::convergence(&r.qif)),
     ];
     use rayon::prelude::*;

@@ -7,6 +7,7 @@
 //! functions.
 
 pub mod ch1;
+pub mod ch2;
 pub mod crossref;
 pub mod format;
 pub mod markdown;
@@ -46,6 +47,14 @@ pub const CHAPTERS: &[Chapter] = &[
         figures: ch1::figures,
         tables: ch1::tables,
         context: |r, c| Context::from_serialize(&ch1::view(r, c)),
+    },
+    Chapter {
+        id: "hh-cs",
+        template_name: "ch2_hh_cs.md",
+        template: include_str!("../../templates/ch2_hh_cs.md"),
+        figures: ch2::figures,
+        tables: ch2::tables,
+        context: |r, c| Context::from_serialize(&ch2::view(r, c)),
     },
     Chapter {
         id: "networks",

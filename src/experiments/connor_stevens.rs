@@ -1,0 +1,458 @@
+//! Homework 1.5, second half: the Connor–Stevens model's F-I curve and a sweep of the A-type
+//! conductance g_A, in two conventions (g_K held at its standard value, or g_K + g_A held at
+//! the standard total), with the onset of firing of each curve found by bisection.
+//!
+//! Protocol (per current): start at the resting state for I = 0 (the lowest root of the
+//! steady-state I–V curve, gates at steady state), apply I from t = 0, integrate with RK4,
+//! count upward crossings of the spike threshold, and take the rate from the mean interspike
+//! interval of the spikes after the transient. A current "fires" when at least two spikes
+//! follow the transient within the run.
+
+use crate::config::CsConfig;
+use crate::error::NumericalError;
+use crate::neuron::conductance::{self, Method, RunSpec};
+use crate::neuron::connor_stevens::ConnorStevens;
+use rayon::prelude::*;
+
+/// Offset of the starting voltage from the I = 0 equilibrium (mV): 10 µV.
+pub const NUDGE_MV: f64 = 0.01;
+
+/// How g_K moves as g_A is swept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Convention {
+    /// g_K held at its standard value.
+    FixedGk,
+    /// g_K + g_A held at the standard total.
+    FixedTotal,
+}
+
+impl Convention {
+    /// Value of the `convention` column of the data files.
+    pub fn id(self) -> &'static str {
+        match self {
+            Convention::FixedGk => "fixed_gk",
+            Convention::FixedTotal => "fixed_total",
+        }
+    }
+}
+
+/// Whether the rate rises continuously from zero at onset or jumps to a finite value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Excitability {
+    /// Continuous onset: the rate just above rheobase is under half the rate 1 µA/cm² higher.
+    TypeI,
+    /// Discontinuous onset: the rate jumps to a finite value.
+    TypeII,
+}
+
+impl Excitability {
+    /// `type I` or `type II`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Excitability::TypeI => "type I",
+            Excitability::TypeII => "type II",
+        }
+    }
+}
+
+/// Onset of firing of one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Onset {
+    /// Resting potential at I = 0 (mV): the lowest root of the steady-state I–V curve.
+    pub rest_mv: f64,
+    /// Largest real part of the Jacobian's eigenvalues at that rest (1/ms); positive means
+    /// the rest is unstable and the neuron fires without input.
+    pub rest_exponent_per_ms: f64,
+    /// Smallest firing current found by bisection (µA/cm²); negative when the model fires
+    /// with no input.
+    pub rheobase: f64,
+    /// Rate at the rheobase: the lowest stable rate observed (Hz).
+    pub onset_rate_hz: f64,
+    /// Rate 1 µA/cm² above the rheobase (Hz).
+    pub rate_above_hz: f64,
+    /// (rate_above − onset_rate) / (1 µA/cm²): the slope near onset (Hz per µA/cm²).
+    pub slope_hz_per_ua: f64,
+    /// Type I or type II.
+    pub excitability: Excitability,
+    /// Latency of the first spike at 1 µA/cm² above the rheobase (ms).
+    pub first_spike_ms_above: Option<f64>,
+}
+
+/// One model of the sweep and its F-I curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsCurve {
+    /// Which sweep it belongs to.
+    pub convention: Convention,
+    /// A-type conductance (mS/cm²).
+    pub g_a: f64,
+    /// Delayed-rectifier conductance (mS/cm²).
+    pub g_k: f64,
+    /// Rate at each current of [`CsResult::currents`] (Hz).
+    pub rate_hz: Vec<f64>,
+    /// The onset.
+    pub onset: Onset,
+}
+
+/// A voltage trace after a current step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    /// A-type conductance (mS/cm²).
+    pub g_a: f64,
+    /// Delayed-rectifier conductance (mS/cm²).
+    pub g_k: f64,
+    /// Injected current (µA/cm²).
+    pub current: f64,
+    /// Sample times (ms).
+    pub t_ms: Vec<f64>,
+    /// Membrane potential (mV).
+    pub v_mv: Vec<f64>,
+    /// Time of the first spike (ms).
+    pub first_spike_ms: Option<f64>,
+}
+
+/// The effect of the step size on the standard model's F-I curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepCheck {
+    /// RK4 step of the report (ms).
+    pub dt_ms: f64,
+    /// Largest relative rate change when that step is halved.
+    pub max_relative_change: f64,
+    /// Exponential-Euler step of the comparison, brian2's default (ms).
+    pub brian2_dt_ms: f64,
+    /// Exponential-Euler rates of the standard model at brian2's default step (Hz).
+    pub brian2_rate_hz: Vec<f64>,
+    /// Smallest and largest relative slowdown of those rates against the converged ones.
+    pub brian2_slowdown: (f64, f64),
+}
+
+/// The whole chapter's Connor–Stevens results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsResult {
+    /// Currents of the F-I sweep (µA/cm²).
+    pub currents: Vec<f64>,
+    /// Every model, g_K-fixed convention first, in the configured g_A order.
+    pub curves: Vec<CsCurve>,
+    /// Index in `curves` of the standard model (the largest g_A with g_K fixed).
+    pub standard: usize,
+    /// Voltage traces with the A-current and with it blocked.
+    pub traces: Vec<Trace>,
+    /// Step-size check.
+    pub step_check: StepCheck,
+}
+
+struct Protocol<'a> {
+    cfg: &'a CsConfig,
+    method: Method,
+    dt_ms: f64,
+}
+
+impl Protocol<'_> {
+    fn spec(&self, stop_after_spikes: usize) -> RunSpec {
+        RunSpec {
+            method: self.method,
+            dt_ms: self.dt_ms,
+            duration_ms: self.cfg.duration_ms,
+            threshold_mv: self.cfg.threshold_mv,
+            stop_after_spikes,
+            transient_ms: self.cfg.transient_ms,
+        }
+    }
+
+    /// The I = 0 resting state, exactly.
+    fn equilibrium(&self, m: &ConnorStevens) -> Result<[f64; 6], NumericalError> {
+        m.resting_state(0.0).ok_or_else(|| NumericalError {
+            model: conductance::Model::describe(m),
+            parameters: "steady-state I-V curve at I = 0 (no root)".into(),
+            time_ms: 0.0,
+            value: f64::NAN,
+        })
+    }
+
+    /// The starting state: the I = 0 rest with V raised by [`NUDGE_MV`], so that a neuron
+    /// whose rest is unstable does not sit on it forever at I = 0 by the symmetry of exact
+    /// arithmetic.
+    fn rest(&self, m: &ConnorStevens) -> Result<[f64; 6], NumericalError> {
+        let mut s = self.equilibrium(m)?;
+        s[0] += NUDGE_MV;
+        Ok(s)
+    }
+
+    fn spikes(
+        &self,
+        m: &ConnorStevens,
+        current: f64,
+        stop: usize,
+    ) -> Result<Vec<f64>, NumericalError> {
+        conductance::run(m, self.rest(m)?, current, &self.spec(stop))
+    }
+
+    fn rate(&self, m: &ConnorStevens, current: f64) -> Result<f64, NumericalError> {
+        let t = self.spikes(m, current, self.cfg.spikes_for_rate)?;
+        Ok(conductance::rate_after_transient(&t, self.cfg.transient_ms))
+    }
+
+    fn fires(&self, m: &ConnorStevens, current: f64) -> Result<bool, NumericalError> {
+        let t = self.spikes(m, current, 2)?;
+        Ok(t.iter().filter(|&&s| s >= self.cfg.transient_ms).count() >= 2)
+    }
+
+    /// Bisection between a silent and a firing current, starting from the sweep.
+    fn onset(
+        &self,
+        m: &ConnorStevens,
+        currents: &[f64],
+        rates: &[f64],
+    ) -> Result<Onset, NumericalError> {
+        let first = rates.iter().position(|&r| r > 0.0);
+        let (mut lo, mut hi) = match first {
+            Some(0) => {
+                // Fires at the bottom of the sweep: step down until silent.
+                let mut hi = currents[0];
+                let mut step = self.cfg.i_step;
+                let mut lo = hi - step;
+                while self.fires(m, lo)? {
+                    if lo < -1000.0 {
+                        break;
+                    }
+                    hi = lo;
+                    step *= 2.0;
+                    lo = hi - step;
+                }
+                (lo, hi)
+            }
+            Some(k) => (currents[k - 1], currents[k]),
+            None => {
+                let mut lo = *currents.last().expect("non-empty sweep");
+                let mut step = self.cfg.i_step;
+                let mut hi = lo + step;
+                while !self.fires(m, hi)? {
+                    if hi > 1000.0 {
+                        break;
+                    }
+                    lo = hi;
+                    step *= 2.0;
+                    hi = lo + step;
+                }
+                (lo, hi)
+            }
+        };
+        while hi - lo > self.cfg.rheobase_tolerance {
+            let mid = 0.5 * (lo + hi);
+            if self.fires(m, mid)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let onset_rate_hz = self.rate(m, hi)?;
+        let above = hi + 1.0;
+        let spikes_above = self.spikes(m, above, self.cfg.spikes_for_rate)?;
+        let rate_above_hz = conductance::rate_after_transient(&spikes_above, self.cfg.transient_ms);
+        let excitability = if onset_rate_hz < 0.5 * rate_above_hz {
+            Excitability::TypeI
+        } else {
+            Excitability::TypeII
+        };
+        let rest = self.equilibrium(m)?;
+        Ok(Onset {
+            rest_mv: rest[0],
+            rest_exponent_per_ms: conductance::stability_exponent(m, &rest, 0.0),
+            rheobase: hi,
+            onset_rate_hz,
+            rate_above_hz,
+            slope_hz_per_ua: rate_above_hz - onset_rate_hz,
+            excitability,
+            first_spike_ms_above: spikes_above.first().copied(),
+        })
+    }
+}
+
+/// The sweep's currents, rounded to 1e-9 so grid values are exact.
+pub fn currents(cfg: &CsConfig) -> Vec<f64> {
+    let n = ((cfg.i_max - cfg.i_min) / cfg.i_step).round() as usize + 1;
+    (0..n)
+        .map(|k| ((cfg.i_min + k as f64 * cfg.i_step) * 1e9).round() / 1e9)
+        .collect()
+}
+
+fn trace(p: &Protocol, m: &ConnorStevens, current: f64) -> Result<Trace, NumericalError> {
+    let mut s = p.rest(m)?;
+    let n = (p.cfg.trace_ms / p.dt_ms).round() as usize;
+    let every = ((0.1 / p.dt_ms).round() as usize).max(1);
+    let (mut t_ms, mut v_mv) = (vec![0.0], vec![s[0]]);
+    let mut first_spike_ms = None;
+    for step in 0..n {
+        let before = s[0];
+        conductance::rk4_step(m, &mut s, current, p.dt_ms);
+        if first_spike_ms.is_none() && before <= p.cfg.threshold_mv && s[0] > p.cfg.threshold_mv {
+            let frac = (p.cfg.threshold_mv - before) / (s[0] - before);
+            first_spike_ms = Some((step as f64 + frac) * p.dt_ms);
+        }
+        if (step + 1) % every == 0 {
+            t_ms.push((step + 1) as f64 * p.dt_ms);
+            v_mv.push(s[0]);
+        }
+    }
+    Ok(Trace {
+        g_a: m.g_a,
+        g_k: m.g_k,
+        current,
+        t_ms,
+        v_mv,
+        first_spike_ms,
+    })
+}
+
+/// Runs the sweep, the onsets, the traces and the step-size check.
+pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
+    let p = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms,
+    };
+    let currents = currents(cfg);
+    let settings: Vec<(Convention, f64, f64)> = [Convention::FixedGk, Convention::FixedTotal]
+        .into_iter()
+        .flat_map(|c| {
+            cfg.g_a_values.iter().map(move |&g_a| {
+                let g_k = match c {
+                    Convention::FixedGk => cfg.g_k,
+                    // Rounded to 1e-9 so that 67.7 − 40 prints as 27.7.
+                    Convention::FixedTotal => ((cfg.g_total - g_a) * 1e9).round() / 1e9,
+                };
+                (c, g_a, g_k)
+            })
+        })
+        .collect();
+    // Each distinct (g_A, g_K) is simulated once, even when both conventions contain it.
+    let mut models: Vec<(f64, f64)> = settings.iter().map(|s| (s.1, s.2)).collect();
+    models.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    models.dedup_by(|a, b| a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits());
+    let jobs: Vec<(usize, f64)> = (0..models.len())
+        .flat_map(|m| currents.iter().map(move |&i| (m, i)))
+        .collect();
+    let rates: Vec<f64> = jobs
+        .par_iter()
+        .map(|&(m, i)| {
+            p.rate(
+                &ConnorStevens::with_conductances(models[m].0, models[m].1),
+                i,
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    let per_model: Vec<&[f64]> = rates.chunks(currents.len()).collect();
+    let onsets: Vec<Onset> = models
+        .par_iter()
+        .enumerate()
+        .map(|(k, &(g_a, g_k))| {
+            p.onset(
+                &ConnorStevens::with_conductances(g_a, g_k),
+                &currents,
+                per_model[k],
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    let index = |g_a: f64, g_k: f64| {
+        models
+            .iter()
+            .position(|m| m.0.to_bits() == g_a.to_bits() && m.1.to_bits() == g_k.to_bits())
+            .expect("every setting was simulated")
+    };
+    let curves: Vec<CsCurve> = settings
+        .iter()
+        .map(|&(convention, g_a, g_k)| {
+            let k = index(g_a, g_k);
+            CsCurve {
+                convention,
+                g_a,
+                g_k,
+                rate_hz: per_model[k].to_vec(),
+                onset: onsets[k].clone(),
+            }
+        })
+        .collect();
+    let max_ga = cfg
+        .g_a_values
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let standard = curves
+        .iter()
+        .position(|c| c.convention == Convention::FixedGk && c.g_a.to_bits() == max_ga.to_bits())
+        .expect("the sweep has a largest g_A");
+
+    // Traces: the standard model and the same total K conductance with the A-current blocked,
+    // each 1 µA/cm² above its own rheobase.
+    let blocked = ConnorStevens::with_conductances(0.0, ((cfg.g_k + max_ga) * 1e9).round() / 1e9);
+    let standard_model = ConnorStevens::with_conductances(max_ga, cfg.g_k);
+    let blocked_rates = index_or_run(&models, &per_model, &p, &blocked, &currents)?;
+    let blocked_onset = p.onset(&blocked, &currents, &blocked_rates)?;
+    let traces = vec![
+        trace(&p, &standard_model, curves[standard].onset.rheobase + 1.0)?,
+        trace(&p, &blocked, blocked_onset.rheobase + 1.0)?,
+    ];
+
+    // Step-size check on the standard model: RK4 at dt/2, and exponential Euler at brian2's dt.
+    let half = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms / 2.0,
+    };
+    let brian2 = Protocol {
+        cfg,
+        method: Method::ExponentialEuler,
+        dt_ms: cfg.brian2_dt_ms,
+    };
+    let checks: Vec<(f64, f64)> = currents
+        .par_iter()
+        .map(|&i| {
+            Ok((
+                half.rate(&standard_model, i)?,
+                brian2.rate(&standard_model, i)?,
+            ))
+        })
+        .collect::<Result<_, NumericalError>>()?;
+    let reference = &curves[standard].rate_hz;
+    let mut max_relative_change: f64 = 0.0;
+    let mut slowdown = (f64::INFINITY, f64::NEG_INFINITY);
+    for (k, &(h, b)) in checks.iter().enumerate() {
+        let r = reference[k];
+        if r > 0.0 && h > 0.0 {
+            max_relative_change = max_relative_change.max((h - r).abs() / r);
+        }
+        if h > 0.0 && b > 0.0 {
+            let s = 1.0 - b / h;
+            slowdown = (slowdown.0.min(s), slowdown.1.max(s));
+        }
+    }
+    Ok(CsResult {
+        currents,
+        standard,
+        curves,
+        traces,
+        step_check: StepCheck {
+            dt_ms: cfg.dt_ms,
+            max_relative_change,
+            brian2_dt_ms: cfg.brian2_dt_ms,
+            brian2_rate_hz: checks.iter().map(|c| c.1).collect(),
+            brian2_slowdown: slowdown,
+        },
+    })
+}
+
+/// The sweep rates of `m` if it was part of the sweep, else a fresh sweep.
+fn index_or_run(
+    models: &[(f64, f64)],
+    per_model: &[&[f64]],
+    p: &Protocol,
+    m: &ConnorStevens,
+    currents: &[f64],
+) -> Result<Vec<f64>, NumericalError> {
+    if let Some(k) = models
+        .iter()
+        .position(|x| x.0.to_bits() == m.g_a.to_bits() && x.1.to_bits() == m.g_k.to_bits())
+    {
+        return Ok(per_model[k].to_vec());
+    }
+    currents.par_iter().map(|&i| p.rate(m, i)).collect()
+}

@@ -1,0 +1,144 @@
+//! Homework 1.5, first half: brian2's `IF_curve_Hodgkin_Huxley` example stepped exactly as
+//! brian2 steps it (exponential Euler at dt = 0.1 ms, spike on each upward crossing of
+//! −40 mV), and the same model converged (RK4 at a small step), to show how far brian2's curve
+//! is from the model's true F-I curve.
+
+use crate::config::HhConfig;
+use crate::error::NumericalError;
+use crate::neuron::conductance::{self, Method, RunSpec};
+use crate::neuron::hodgkin_huxley::HodgkinHuxley;
+use rayon::prelude::*;
+
+/// Threshold and refractory condition of the example (mV).
+pub const THRESHOLD_MV: f64 = -40.0;
+
+/// Both F-I curves, one entry per neuron.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HhFiResult {
+    /// Absolute input current of each neuron (nA).
+    pub i_na: Vec<f64>,
+    /// Input as a density (µA/cm²).
+    pub i_ua_cm2: Vec<f64>,
+    /// Spikes in the brian2-equivalent run.
+    pub spike_count: Vec<u32>,
+    /// Spike count / duration (Hz), as the example computes it.
+    pub rate_hz: Vec<f64>,
+    /// Spikes in the converged run.
+    pub spike_count_converged: Vec<u32>,
+    /// Converged spike count / duration (Hz).
+    pub rate_converged_hz: Vec<f64>,
+}
+
+impl HhFiResult {
+    /// Largest relative shortfall of the dt = 0.1 ms rate against the converged one.
+    pub fn max_undercount(&self) -> (f64, usize) {
+        self.rate_hz
+            .iter()
+            .zip(&self.rate_converged_hz)
+            .enumerate()
+            .filter(|(_, (_, c))| **c > 0.0)
+            .map(|(i, (r, c))| ((c - r) / c, i))
+            .fold((0.0, 0), |best, x| if x.0 > best.0 { x } else { best })
+    }
+}
+
+/// Runs both versions of the example.
+pub fn run(cfg: &HhConfig) -> Result<HhFiResult, NumericalError> {
+    let model = HodgkinHuxley::default();
+    let area_cm2 = cfg.area_um2 * 1e-8;
+    let i_na: Vec<f64> = (0..cfg.n_neurons)
+        .map(|i| cfg.i_max_na * i as f64 / cfg.n_neurons as f64)
+        .collect();
+    // nA → µA, divided by the area.
+    let i_ua_cm2: Vec<f64> = i_na.iter().map(|i| i * 1e-3 / area_cm2).collect();
+    let spec = |method, dt_ms| RunSpec {
+        method,
+        dt_ms,
+        duration_ms: cfg.duration_ms,
+        threshold_mv: THRESHOLD_MV,
+        stop_after_spikes: 0,
+        transient_ms: 0.0,
+    };
+    let brian2 = spec(Method::ExponentialEuler, cfg.dt_ms);
+    let converged = spec(Method::Rk4, cfg.dt_converged_ms);
+    let counts: Vec<(u32, u32)> = i_ua_cm2
+        .par_iter()
+        .map(|&i| {
+            let init = model.brian2_initial_state();
+            let a = conductance::run(&model, init, i, &brian2)?.len() as u32;
+            let b = conductance::run(&model, init, i, &converged)?.len() as u32;
+            Ok((a, b))
+        })
+        .collect::<Result<_, NumericalError>>()?;
+    let seconds = cfg.duration_ms / 1000.0;
+    Ok(HhFiResult {
+        spike_count: counts.iter().map(|c| c.0).collect(),
+        rate_hz: counts.iter().map(|c| f64::from(c.0) / seconds).collect(),
+        spike_count_converged: counts.iter().map(|c| c.1).collect(),
+        rate_converged_hz: counts.iter().map(|c| f64::from(c.1) / seconds).collect(),
+        i_na,
+        i_ua_cm2,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spike_counts_equal_brian2_for_every_neuron() {
+        let cfg = HhConfig {
+            dt_converged_ms: 0.05,
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        let reference: Vec<u32> = include_str!("../../tests/reference/brian2_hh_counts.txt")
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect();
+        let differing: Vec<usize> = (0..reference.len())
+            .filter(|&i| r.spike_count[i] != reference[i])
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "neurons differing from brian2: {differing:?}"
+        );
+    }
+
+    #[test]
+    fn a_blow_up_is_an_error_naming_model_input_and_time() {
+        // RK4 is unstable at dt = 0.1 ms for this model: V runs away within a few ms.
+        let cfg = HhConfig {
+            dt_converged_ms: 0.1,
+            ..Default::default()
+        };
+        let err = run(&cfg).unwrap_err().to_string();
+        assert!(
+            err.starts_with("numerical blow-up in Hodgkin-Huxley (brian2 example) at I = "),
+            "{err}"
+        );
+        assert!(err.contains("RK4 at dt = 0.1 ms, t = "), "{err}");
+    }
+
+    #[test]
+    fn converged_counts_do_not_change_when_the_step_is_halved() {
+        let model = HodgkinHuxley::default();
+        let at = |dt_ms| RunSpec {
+            method: Method::Rk4,
+            dt_ms,
+            duration_ms: 2000.0,
+            threshold_mv: THRESHOLD_MV,
+            stop_after_spikes: 0,
+            transient_ms: 0.0,
+        };
+        for i in [0.35, 1.05, 2.1, 3.15] {
+            let a = conductance::run(&model, model.brian2_initial_state(), i, &at(0.025))
+                .unwrap()
+                .len();
+            let b = conductance::run(&model, model.brian2_initial_state(), i, &at(0.0125))
+                .unwrap()
+                .len();
+            assert_eq!(a, b, "I = {i} µA/cm²");
+        }
+    }
+}

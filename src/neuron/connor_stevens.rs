@@ -1,0 +1,226 @@
+//! The Connor–Stevens model (Dayan and Abbott, Theoretical Neuroscience, chapter 6), with the
+//! book's parameters: an HH-like neuron plus a transient A-type potassium current
+//! g_A a³b (V − E_A). Units: mV, ms, mS/cm², µA/cm², µF/cm². State: [V, m, h, n, a, b].
+
+use super::conductance::Model;
+use super::gating::x_over_one_minus_exp_neg;
+
+/// Parameters of the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnorStevens {
+    /// Membrane capacitance (µF/cm²).
+    pub c_m: f64,
+    /// Sodium conductance (mS/cm²).
+    pub g_na: f64,
+    /// Delayed-rectifier potassium conductance (mS/cm²).
+    pub g_k: f64,
+    /// A-type potassium conductance (mS/cm²).
+    pub g_a: f64,
+    /// Leak conductance (mS/cm²).
+    pub g_l: f64,
+    /// Sodium reversal (mV).
+    pub e_na: f64,
+    /// Potassium reversal (mV).
+    pub e_k: f64,
+    /// A-current reversal (mV).
+    pub e_a: f64,
+    /// Leak reversal (mV).
+    pub e_l: f64,
+}
+
+impl Default for ConnorStevens {
+    fn default() -> Self {
+        ConnorStevens {
+            c_m: 1.0,
+            g_na: 120.0,
+            g_k: 20.0,
+            g_a: 47.7,
+            g_l: 0.3,
+            e_na: 55.0,
+            e_k: -72.0,
+            e_a: -75.0,
+            e_l: -17.0,
+        }
+    }
+}
+
+/// Steady state and time constant (ms) of a gate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gate {
+    /// x∞.
+    pub inf: f64,
+    /// τ_x (ms).
+    pub tau: f64,
+}
+
+fn from_rates(alpha: f64, beta: f64) -> Gate {
+    Gate {
+        inf: alpha / (alpha + beta),
+        tau: 1.0 / (alpha + beta),
+    }
+}
+
+impl ConnorStevens {
+    /// The model with the given A and delayed-rectifier conductances.
+    pub fn with_conductances(g_a: f64, g_k: f64) -> Self {
+        ConnorStevens {
+            g_a,
+            g_k,
+            ..Default::default()
+        }
+    }
+
+    /// Sodium activation m.
+    pub fn m(&self, v: f64) -> Gate {
+        let alpha = 3.8 * x_over_one_minus_exp_neg(0.1 * (v + 29.7));
+        let beta = 15.2 * (-0.0556 * (v + 54.7)).exp();
+        from_rates(alpha, beta)
+    }
+
+    /// Sodium inactivation h.
+    pub fn h(&self, v: f64) -> Gate {
+        let alpha = 0.266 * (-0.05 * (v + 48.0)).exp();
+        let beta = 3.8 / (1.0 + (-0.1 * (v + 18.0)).exp());
+        from_rates(alpha, beta)
+    }
+
+    /// Delayed-rectifier activation n.
+    pub fn n(&self, v: f64) -> Gate {
+        let alpha = 0.2 * x_over_one_minus_exp_neg(0.1 * (v + 45.7));
+        let beta = 0.25 * (-0.0125 * (v + 55.7)).exp();
+        from_rates(alpha, beta)
+    }
+
+    /// A-current activation a.
+    pub fn a(&self, v: f64) -> Gate {
+        let x = 0.0761 * (0.0314 * (v + 94.22)).exp() / (1.0 + (0.0346 * (v + 1.17)).exp());
+        Gate {
+            inf: x.cbrt(),
+            tau: 0.3632 + 1.158 / (1.0 + (0.0497 * (v + 55.96)).exp()),
+        }
+    }
+
+    /// A-current inactivation b.
+    pub fn b(&self, v: f64) -> Gate {
+        Gate {
+            inf: (1.0 / (1.0 + (0.0688 * (v + 53.3)).exp())).powi(4),
+            tau: 1.24 + 2.678 / (1.0 + (0.0624 * (v + 50.0)).exp()),
+        }
+    }
+
+    /// Total steady-state membrane current (µA/cm², outward positive) at voltage v.
+    pub fn steady_current(&self, v: f64) -> f64 {
+        let (m, h, n, a, b) = (
+            self.m(v).inf,
+            self.h(v).inf,
+            self.n(v).inf,
+            self.a(v).inf,
+            self.b(v).inf,
+        );
+        self.g_l * (v - self.e_l)
+            + self.g_na * m * m * m * h * (v - self.e_na)
+            + self.g_k * n * n * n * n * (v - self.e_k)
+            + self.g_a * a * a * a * b * (v - self.e_a)
+    }
+
+    /// The lowest root of the steady-state I–V curve at input `input`, with all gates at their
+    /// steady state: the resting state the protocol starts from. Scans V upward from −100 mV
+    /// in 0.1 mV steps for the first sign change, then bisects to machine precision.
+    pub fn resting_state(&self, input: f64) -> Option<[f64; 6]> {
+        let f = |v: f64| self.steady_current(v) - input;
+        let mut lo = -100.0;
+        let mut f_lo = f(lo);
+        while lo < 50.0 {
+            let hi = lo + 0.1;
+            let f_hi = f(hi);
+            if f_lo <= 0.0 && f_hi > 0.0 {
+                let (mut a, mut b) = (lo, hi);
+                for _ in 0..80 {
+                    let mid = 0.5 * (a + b);
+                    if f(mid) <= 0.0 { a = mid } else { b = mid }
+                }
+                let v = 0.5 * (a + b);
+                return Some([
+                    v,
+                    self.m(v).inf,
+                    self.h(v).inf,
+                    self.n(v).inf,
+                    self.a(v).inf,
+                    self.b(v).inf,
+                ]);
+            }
+            lo = hi;
+            f_lo = f_hi;
+        }
+        None
+    }
+}
+
+impl Model<6> for ConnorStevens {
+    fn describe(&self) -> String {
+        format!(
+            "Connor-Stevens (gA = {} mS/cm2, gK = {} mS/cm2)",
+            self.g_a, self.g_k
+        )
+    }
+
+    fn linear(&self, s: &[f64; 6], input: f64) -> [(f64, f64); 6] {
+        let [v, m, h, n, a, b] = *s;
+        let gna = self.g_na * m * m * m * h;
+        let gk = self.g_k * n * n * n * n;
+        let ga = self.g_a * a * a * a * b;
+        let g_total = self.g_l + gna + gk + ga;
+        let a_v = (self.g_l * self.e_l + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
+            / self.c_m;
+        let gate = |g: Gate| (g.inf / g.tau, -1.0 / g.tau);
+        [
+            (a_v, -g_total / self.c_m),
+            gate(self.m(v)),
+            gate(self.h(v)),
+            gate(self.n(v)),
+            gate(self.a(v)),
+            gate(self.b(v)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gates_by_hand_at_minus_60_mv() {
+        let cs = ConnorStevens::default();
+        let v = -60.0;
+        let am = 0.38 * (v + 29.7) / (1.0 - (-0.1 * (v + 29.7f64)).exp());
+        let bm = 15.2 * (-0.0556 * (v + 54.7f64)).exp();
+        assert!((cs.m(v).inf - am / (am + bm)).abs() < 1e-15);
+        let an = 0.02 * (v + 45.7) / (1.0 - (-0.1 * (v + 45.7f64)).exp());
+        let bn = 0.25 * (-0.0125 * (v + 55.7f64)).exp();
+        assert!((cs.n(v).tau - 1.0 / (an + bn)).abs() < 1e-13);
+        let b_inf = (1.0 / (1.0 + (0.0688 * (v + 53.3f64)).exp())).powi(4);
+        assert!((cs.b(v).inf - b_inf).abs() < 1e-16);
+    }
+
+    #[test]
+    fn singular_voltages_give_the_limits() {
+        let cs = ConnorStevens::default();
+        // α_m at V = −29.7 is 0.38 · 10 = 3.8; α_n at −45.7 is 0.02 · 10 = 0.2.
+        let m = cs.m(-29.7);
+        let beta_m = 15.2 * (-0.0556 * (-29.7 + 54.7f64)).exp();
+        assert!((m.inf - 3.8 / (3.8 + beta_m)).abs() < 1e-14);
+        let n = cs.n(-45.7);
+        let beta_n = 0.25 * (-0.0125 * (-45.7 + 55.7f64)).exp();
+        assert!((n.tau - 1.0 / (0.2 + beta_n)).abs() < 1e-12);
+        assert!(cs.m(-29.7 + 1e-12).inf.is_finite());
+    }
+
+    #[test]
+    fn resting_state_is_stationary() {
+        let cs = ConnorStevens::default();
+        let s = cs.resting_state(0.0).unwrap();
+        let d = cs.derivative(&s, 0.0);
+        assert!(d.iter().all(|x| x.abs() < 1e-9), "{d:?}");
+        assert!((-80.0..-60.0).contains(&s[0]), "rest at {} mV", s[0]);
+    }
+}

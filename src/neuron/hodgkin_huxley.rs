@@ -1,0 +1,149 @@
+//! The Hodgkin–Huxley-type model of brian2's `IF_curve_Hodgkin_Huxley` example (a Traub–Miles
+//! variant with VT = −63 mV), in per-area units: V in mV, t in ms, conductances in mS/cm²,
+//! currents in µA/cm², C in µF/cm². State: [V, m, n, h].
+
+use super::conductance::Model;
+use super::gating::exprel;
+
+/// Parameters of the model (brian2's example divided by its membrane area).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HodgkinHuxley {
+    /// Membrane capacitance (µF/cm²).
+    pub c_m: f64,
+    /// Leak conductance (mS/cm²).
+    pub g_l: f64,
+    /// Leak reversal (mV).
+    pub e_l: f64,
+    /// Potassium reversal (mV).
+    pub e_k: f64,
+    /// Sodium reversal (mV).
+    pub e_na: f64,
+    /// Sodium conductance (mS/cm²).
+    pub g_na: f64,
+    /// Delayed-rectifier potassium conductance (mS/cm²).
+    pub g_kd: f64,
+    /// Threshold offset VT (mV).
+    pub v_t: f64,
+}
+
+impl Default for HodgkinHuxley {
+    fn default() -> Self {
+        HodgkinHuxley {
+            c_m: 1.0,
+            g_l: 0.05,
+            e_l: -65.0,
+            e_k: -90.0,
+            e_na: 50.0,
+            g_na: 100.0,
+            g_kd: 30.0,
+            v_t: -63.0,
+        }
+    }
+}
+
+/// Rates (1/ms) of one gate at voltage v.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// Opening rate α.
+    pub alpha: f64,
+    /// Closing rate β.
+    pub beta: f64,
+}
+
+impl HodgkinHuxley {
+    /// α_m, β_m.
+    pub fn m_rates(&self, v: f64) -> Rates {
+        let vt = self.v_t;
+        Rates {
+            alpha: 0.32 * 4.0 / exprel((13.0 - v + vt) / 4.0),
+            beta: 0.28 * 5.0 / exprel((v - vt - 40.0) / 5.0),
+        }
+    }
+
+    /// α_n, β_n.
+    pub fn n_rates(&self, v: f64) -> Rates {
+        let vt = self.v_t;
+        Rates {
+            alpha: 0.032 * 5.0 / exprel((15.0 - v + vt) / 5.0),
+            beta: 0.5 * ((10.0 - v + vt) / 40.0).exp(),
+        }
+    }
+
+    /// α_h, β_h.
+    pub fn h_rates(&self, v: f64) -> Rates {
+        let vt = self.v_t;
+        Rates {
+            alpha: 0.128 * ((17.0 - v + vt) / 18.0).exp(),
+            beta: 4.0 / (1.0 + ((40.0 - v + vt) / 5.0).exp()),
+        }
+    }
+
+    /// The state brian2's example starts from: V = E_L, all gates 0.
+    pub fn brian2_initial_state(&self) -> [f64; 4] {
+        [self.e_l, 0.0, 0.0, 0.0]
+    }
+}
+
+impl Model<4> for HodgkinHuxley {
+    fn describe(&self) -> String {
+        "Hodgkin-Huxley (brian2 example)".to_string()
+    }
+
+    fn linear(&self, s: &[f64; 4], input: f64) -> [(f64, f64); 4] {
+        let [v, m, n, h] = *s;
+        let gna = self.g_na * m * m * m * h;
+        let gk = self.g_kd * n * n * n * n;
+        let g_total = self.g_l + gna + gk;
+        let a_v = (self.g_l * self.e_l + gna * self.e_na + gk * self.e_k + input) / self.c_m;
+        let gate = |r: Rates| (r.alpha, -(r.alpha + r.beta));
+        [
+            (a_v, -g_total / self.c_m),
+            gate(self.m_rates(v)),
+            gate(self.n_rates(v)),
+            gate(self.h_rates(v)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_by_hand_at_minus_65_mv() {
+        let hh = HodgkinHuxley::default();
+        // α_m = 1.28 / exprel((13 + 65 − 63)/4) = 1.28 · 3.75 / (e^3.75 − 1)
+        let x: f64 = 3.75;
+        assert!((hh.m_rates(-65.0).alpha - 1.28 * x / x.exp_m1()).abs() < 1e-14);
+        // β_h = 4 / (1 + e^((40 + 65 − 63)/5)) = 4 / (1 + e^8.4)
+        assert!((hh.h_rates(-65.0).beta - 4.0 / (1.0 + 8.4f64.exp())).abs() < 1e-15);
+        // α_n at the singular voltage v = 15 + VT = −48 mV is the limit 0.032 · 5.
+        assert!((hh.n_rates(-48.0).alpha - 0.16).abs() < 1e-15);
+    }
+
+    #[test]
+    fn resting_state_is_stationary() {
+        // With gates at steady state and V chosen so that the currents balance, dV/dt = 0.
+        let hh = HodgkinHuxley::default();
+        let ss = |r: Rates| r.alpha / (r.alpha + r.beta);
+        let current = |v: f64| {
+            let (m, n, h) = (ss(hh.m_rates(v)), ss(hh.n_rates(v)), ss(hh.h_rates(v)));
+            hh.derivative(&[v, m, n, h], 0.0)[0]
+        };
+        let (mut lo, mut hi) = (-80.0, -60.0);
+        assert!(current(lo) > 0.0 && current(hi) < 0.0);
+        for _ in 0..80 {
+            let mid = 0.5 * (lo + hi);
+            if current(mid) > 0.0 {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        let v = 0.5 * (lo + hi);
+        let s = [v, ss(hh.m_rates(v)), ss(hh.n_rates(v)), ss(hh.h_rates(v))];
+        let d = hh.derivative(&s, 0.0);
+        assert!(d.iter().all(|x| x.abs() < 1e-9), "{d:?}");
+        assert!((-66.0..-60.0).contains(&v), "rest at {v} mV");
+    }
+}

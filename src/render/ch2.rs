@@ -1,0 +1,285 @@
+//! Chapter 2 (homework 1.5): Hodgkin–Huxley and Connor–Stevens. View, tables, figures.
+
+use super::crossref::Table;
+use super::format::{fixed, percent, plain, sig};
+use crate::config::Config;
+use crate::error::Error;
+use crate::experiments::Results;
+use crate::experiments::connor_stevens::{Convention, CsCurve, Excitability};
+use crate::figures::{Figure, conductance, fi_curves};
+use serde::Serialize;
+
+/// One model of the sweep, formatted.
+#[derive(Debug, Serialize)]
+pub struct SweepRow {
+    convention: &'static str,
+    g_a: String,
+    g_k: String,
+    rest_mv: String,
+    rest_unstable: bool,
+    rheobase: String,
+    onset_rate_hz: String,
+    rate_above_hz: String,
+    slope: String,
+    excitability: &'static str,
+    latency_ms: String,
+}
+
+/// A fit verdict, formatted.
+#[derive(Debug, Serialize)]
+pub struct FitRow {
+    curve: &'static str,
+    better: &'static str,
+    relu_rmse_hz: String,
+    sigmoid_rmse_hz: String,
+}
+
+/// Everything chapter 2's template prints.
+#[derive(Debug, Serialize)]
+pub struct View {
+    hh_n_neurons: usize,
+    hh_i_max_na: String,
+    hh_area_um2: String,
+    hh_duration_s: String,
+    hh_dt_ms: String,
+    hh_dt_converged_ms: String,
+    hh_total_spikes: u64,
+    hh_total_spikes_converged: u64,
+    hh_max_undercount_pct: String,
+    hh_max_undercount_i_na: String,
+    hh_first_i_na: String,
+    hh_first_rate_hz: String,
+    hh_first_i_na_converged: String,
+    hh_first_rate_converged_hz: String,
+    cs_dt_ms: String,
+    cs_half_dt_ms: String,
+    cs_step_change_pct: String,
+    cs_brian2_dt_ms: String,
+    cs_slowdown_min_pct: String,
+    cs_slowdown_max_pct: String,
+    cs_threshold_mv: String,
+    cs_transient_ms: String,
+    cs_duration_ms: String,
+    cs_spikes_for_rate: usize,
+    cs_tolerance: String,
+    cs_i_min: String,
+    cs_i_max: String,
+    cs_i_step: String,
+    cs_g_k: String,
+    cs_g_total: String,
+    standard: SweepRow,
+    /// The model with the A-current blocked (its conductance given to g_K), if in the sweep.
+    blocked: Option<SweepRow>,
+    blocked_latency_ms: String,
+    blocked_current: String,
+    standard_current: String,
+    sweep: Vec<SweepRow>,
+    unstable_rest_g_a: Vec<String>,
+    type_one: Vec<String>,
+    rheobase_rises_fixed_gk: bool,
+    rheobase_falls_fixed_total: bool,
+    onset_rate_falls_fixed_gk: bool,
+    fits: Vec<FitRow>,
+}
+
+fn convention_name(c: Convention) -> &'static str {
+    match c {
+        Convention::FixedGk => "gK fixed",
+        Convention::FixedTotal => "gK + gA fixed",
+    }
+}
+
+fn sweep_row(c: &CsCurve) -> SweepRow {
+    let o = &c.onset;
+    SweepRow {
+        convention: convention_name(c.convention),
+        g_a: plain(c.g_a),
+        g_k: plain(c.g_k),
+        rest_mv: fixed(o.rest_mv, 1),
+        rest_unstable: o.rest_exponent_per_ms > 0.0,
+        rheobase: fixed(o.rheobase, 2),
+        onset_rate_hz: sig(o.onset_rate_hz, 3),
+        rate_above_hz: sig(o.rate_above_hz, 3),
+        slope: sig(o.slope_hz_per_ua, 3),
+        excitability: o.excitability.name(),
+        latency_ms: o.first_spike_ms_above.map_or("none".into(), |t| sig(t, 3)),
+    }
+}
+
+fn monotone(curves: &[&CsCurve], f: fn(&CsCurve) -> f64, rising: bool) -> bool {
+    let mut sorted: Vec<&&CsCurve> = curves.iter().collect();
+    sorted.sort_by(|a, b| a.g_a.total_cmp(&b.g_a));
+    sorted.windows(2).all(|w| {
+        if rising {
+            f(w[1]) > f(w[0])
+        } else {
+            f(w[1]) < f(w[0])
+        }
+    })
+}
+
+/// Builds the view.
+pub fn view(r: &Results, cfg: &Config) -> View {
+    let h = &r.hh;
+    let cs = &r.cs;
+    let (undercount, at) = h.max_undercount();
+    let first = |counts: &[u32]| counts.iter().position(|&c| c > 0);
+    let first_b = first(&h.spike_count);
+    let first_c = first(&h.spike_count_converged);
+    let of = |conv| {
+        cs.curves
+            .iter()
+            .filter(|c| c.convention == conv)
+            .collect::<Vec<_>>()
+    };
+    let (fixed_gk, fixed_total) = (of(Convention::FixedGk), of(Convention::FixedTotal));
+    let standard = &cs.curves[cs.standard];
+    View {
+        hh_n_neurons: cfg.hh.n_neurons,
+        hh_i_max_na: plain(cfg.hh.i_max_na),
+        hh_area_um2: plain(cfg.hh.area_um2),
+        hh_duration_s: plain(cfg.hh.duration_ms / 1000.0),
+        hh_dt_ms: plain(cfg.hh.dt_ms),
+        hh_dt_converged_ms: plain(cfg.hh.dt_converged_ms),
+        hh_total_spikes: h.spike_count.iter().map(|&c| u64::from(c)).sum(),
+        hh_total_spikes_converged: h.spike_count_converged.iter().map(|&c| u64::from(c)).sum(),
+        hh_max_undercount_pct: percent(undercount, 2),
+        hh_max_undercount_i_na: sig(h.i_na[at], 3),
+        hh_first_i_na: first_b.map_or("none".into(), |i| sig(h.i_na[i], 3)),
+        hh_first_rate_hz: first_b.map_or("0".into(), |i| sig(h.rate_hz[i], 3)),
+        hh_first_i_na_converged: first_c.map_or("none".into(), |i| sig(h.i_na[i], 3)),
+        hh_first_rate_converged_hz: first_c.map_or("0".into(), |i| sig(h.rate_converged_hz[i], 3)),
+        cs_dt_ms: plain(cfg.cs.dt_ms),
+        cs_half_dt_ms: plain(cfg.cs.dt_ms / 2.0),
+        cs_step_change_pct: sig(100.0 * cs.step_check.max_relative_change, 2),
+        cs_brian2_dt_ms: plain(cfg.cs.brian2_dt_ms),
+        cs_slowdown_min_pct: percent(cs.step_check.brian2_slowdown.0, 2),
+        cs_slowdown_max_pct: percent(cs.step_check.brian2_slowdown.1, 2),
+        cs_threshold_mv: plain(cfg.cs.threshold_mv),
+        cs_transient_ms: plain(cfg.cs.transient_ms),
+        cs_duration_ms: plain(cfg.cs.duration_ms),
+        cs_spikes_for_rate: cfg.cs.spikes_for_rate,
+        cs_tolerance: plain(cfg.cs.rheobase_tolerance),
+        cs_i_min: plain(cfg.cs.i_min),
+        cs_i_max: plain(cfg.cs.i_max),
+        cs_i_step: plain(cfg.cs.i_step),
+        cs_g_k: plain(cfg.cs.g_k),
+        cs_g_total: plain(cfg.cs.g_total),
+        standard: sweep_row(standard),
+        blocked: cs
+            .curves
+            .iter()
+            .find(|c| {
+                c.g_a.to_bits() == cs.traces[1].g_a.to_bits()
+                    && c.g_k.to_bits() == cs.traces[1].g_k.to_bits()
+            })
+            .map(sweep_row),
+        blocked_latency_ms: cs.traces[1]
+            .first_spike_ms
+            .map_or("none".into(), |t| sig(t, 3)),
+        blocked_current: fixed(cs.traces[1].current, 2),
+        standard_current: fixed(cs.traces[0].current, 2),
+        sweep: cs.curves.iter().map(sweep_row).collect(),
+        unstable_rest_g_a: fixed_gk
+            .iter()
+            .filter(|c| c.onset.rest_exponent_per_ms > 0.0)
+            .map(|c| plain(c.g_a))
+            .collect(),
+        type_one: cs
+            .curves
+            .iter()
+            .filter(|c| c.onset.excitability == Excitability::TypeI)
+            .map(|c| format!("gA = {}, gK = {}", plain(c.g_a), plain(c.g_k)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        rheobase_rises_fixed_gk: monotone(&fixed_gk, |c| c.onset.rheobase, true),
+        rheobase_falls_fixed_total: monotone(&fixed_total, |c| c.onset.rheobase, false),
+        onset_rate_falls_fixed_gk: monotone(&fixed_gk, |c| c.onset.onset_rate_hz, false),
+        fits: r
+            .fits_conductance
+            .iter()
+            .map(|f| FitRow {
+                curve: f.curve,
+                better: f.better(),
+                relu_rmse_hz: sig(f.relu.rmse, 3),
+                sigmoid_rmse_hz: sig(f.sigmoid.rmse, 3),
+            })
+            .collect(),
+    }
+}
+
+/// The chapter's tables.
+pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
+    let rows =
+        r.cs.curves
+            .iter()
+            .map(|c| {
+                let v = sweep_row(c);
+                vec![
+                    v.convention.to_string(),
+                    v.g_a,
+                    v.g_k,
+                    format!(
+                        "{}{}",
+                        v.rest_mv,
+                        if v.rest_unstable { " (unstable)" } else { "" }
+                    ),
+                    v.rheobase,
+                    v.onset_rate_hz,
+                    v.slope,
+                    v.excitability.to_string(),
+                ]
+            })
+            .collect();
+    let fit_rows = r
+        .fits_conductance
+        .iter()
+        .flat_map(|f| {
+            [
+                vec![format!("{} / ReLU", f.curve), sig(f.relu.rmse, 3)],
+                vec![format!("{} / sigmoid", f.curve), sig(f.sigmoid.rmse, 3)],
+            ]
+        })
+        .collect();
+    vec![
+        Table {
+            id: "tab:cs-onset",
+            caption: "Onset of firing of every model of the sweep: resting potential at I = 0, \
+                      rheobase (µA/cm²), rate at the rheobase (Hz), slope near onset (Hz per µA/cm², \
+                      over the first 1 µA/cm²) and excitability type."
+                .into(),
+            header: ["Convention", "gA", "gK", "Rest (mV)", "Rheobase", "Onset rate", "Slope", "Type"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        },
+        Table {
+            id: "tab:conductance-fits",
+            caption: "ReLU and sigmoid fits (as in chapter 1) to the converged Hodgkin-Huxley and the \
+                      standard Connor-Stevens F-I curves."
+                .into(),
+            header: vec!["Curve / shape".into(), "RMSE (Hz)".into()],
+            rows: fit_rows,
+        },
+    ]
+}
+
+/// The chapter's figures.
+pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
+    use rayon::prelude::*;
+    let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
+        Box::new(|| conductance::hh_fi(&r.hh, cfg.hh.dt_ms, cfg.hh.dt_converged_ms)),
+        Box::new(|| conductance::cs_traces(&r.cs)),
+        Box::new(|| conductance::cs_sweep(&r.cs)),
+        Box::new(|| conductance::cs_onset(&r.cs)),
+        Box::new(|| {
+            fi_curves::fits(
+                &r.fits_conductance,
+                "fig:conductance-fits",
+                "conductance_fits",
+            )
+        }),
+    ];
+    jobs.par_iter().map(|f| f()).collect()
+}
