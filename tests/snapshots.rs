@@ -3,7 +3,7 @@
 
 use neuroreport::config::Config;
 use neuroreport::experiments::{self, Results};
-use neuroreport::render::format::sig;
+use neuroreport::render::format::{fixed, sig};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -136,6 +136,8 @@ fn qif_fi_curve() {
     snapshot("qif_fi", &summary);
 }
 
+/// Fit parameters to 4 decimals (an absolute resolution: a parameter that is zero up to the
+/// optimiser's tolerance prints as 0.0000), RMSE to 4 significant digits.
 #[derive(Serialize)]
 struct FitSummary {
     curve: &'static str,
@@ -154,9 +156,9 @@ fn relu_and_sigmoid_fits() {
         .map(|f| FitSummary {
             curve: f.curve,
             better: f.better(),
-            relu_params: f.relu.params.iter().map(|&p| sig(p, 4)).collect(),
+            relu_params: f.relu.params.iter().map(|&p| fixed(p, 4)).collect(),
             relu_rmse_hz: sig(f.relu.rmse, 4),
-            sigmoid_params: f.sigmoid.params.iter().map(|&p| sig(p, 4)).collect(),
+            sigmoid_params: f.sigmoid.params.iter().map(|&p| fixed(p, 4)).collect(),
             sigmoid_rmse_hz: sig(f.sigmoid.rmse, 4),
         })
         .collect();

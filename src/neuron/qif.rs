@@ -9,6 +9,7 @@
 //!
 //! Rates come from the interspike intervals: (n − 1)/(t_n − t_1) for n ≥ 2 spikes, else 0.
 
+use super::conductance::{self, Model};
 use crate::error::NumericalError;
 
 /// Parameters of one QIF neuron (time in ms).
@@ -83,13 +84,22 @@ pub fn simulate_euler(
     Ok(SpikeTrain::from_times(times))
 }
 
+/// τV̇ = V0 + V² as a one-variable model, linear in V with the coefficient V/τ frozen, so the
+/// shared integrators of [`super::conductance`] step it like every other model.
+impl Model<1> for QifParams {
+    fn describe(&self) -> String {
+        format!("QIF (V0 = {})", self.v0)
+    }
+
+    fn linear(&self, s: &[f64; 1], _input: f64) -> [(f64, f64); 1] {
+        [(self.v0 / self.tau_ms, s[0] / self.tau_ms)]
+    }
+}
+
 fn rk4_step(p: &QifParams, v: f64, h: f64) -> f64 {
-    let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
-    let k1 = f(v);
-    let k2 = f(v + 0.5 * h * k1);
-    let k3 = f(v + 0.5 * h * k2);
-    let k4 = f(v + h * k3);
-    v + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    let mut s = [v];
+    conductance::rk4_step(p, &mut s, 0.0, h);
+    s[0]
 }
 
 /// Where in [0, h] the cubic Hermite interpolant through (0, v_a, d_a) and (h, v_b, d_b)

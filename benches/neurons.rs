@@ -1,0 +1,134 @@
+//! Benchmarks of the neuron simulations (`cargo bench --bench neurons`):
+//!
+//! - brian2's `IF_curve_Hodgkin_Huxley` workload (100 neurons × 2 s at dt = 0.1 ms,
+//!   exponential Euler), on one thread and on all threads, in neuron-steps per second;
+//! - the full Connor–Stevens sweep of the report (every F-I curve, onset and check).
+//!
+//! Times are medians of several runs. With `BRIAN2_PYTHON=/path/to/python` (a Python with
+//! brian2 installed), the same command also times brian2 on the same workload
+//! (`benches/reference/brian2_hh_timed.py`) and prints the ratio; the project itself never
+//! needs Python.
+
+use neuroreport::config::Config;
+use neuroreport::experiments::{connor_stevens, hh_fi};
+use std::time::Instant;
+
+fn median_seconds<F: FnMut()>(mut f: F, reps: usize) -> f64 {
+    let mut t: Vec<f64> = (0..reps)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_secs_f64()
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[reps / 2]
+}
+
+fn brian2_seconds() -> Option<f64> {
+    let python = std::env::var("BRIAN2_PYTHON").ok()?;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/reference/brian2_hh_timed.py"
+    );
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "brian2 reference failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let cfg = Config::default();
+    let hh = &cfg.hh;
+    let steps = hh.n_neurons as f64 * (hh.duration_ms / hh.dt_ms);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let run_brian2_workload = || {
+        use neuroreport::neuron::conductance::{self, Method, RunSpec};
+        use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
+        use rayon::prelude::*;
+        let model = HodgkinHuxley::default();
+        let spec = RunSpec {
+            method: Method::ExponentialEuler,
+            dt_ms: hh.dt_ms,
+            duration_ms: hh.duration_ms,
+            threshold_mv: hh_fi::THRESHOLD_MV,
+            stop_after_spikes: 0,
+            transient_ms: 0.0,
+        };
+        let area_cm2 = hh.area_um2 * 1e-8;
+        let total: usize = (0..hh.n_neurons)
+            .into_par_iter()
+            .map(|i| {
+                let current = hh.i_max_na * i as f64 / hh.n_neurons as f64 * 1e-3 / area_cm2;
+                conductance::run(&model, model.brian2_initial_state(), current, &spec)
+                    .unwrap()
+                    .len()
+            })
+            .sum();
+        std::hint::black_box(total);
+    };
+    let t1 = one.install(|| median_seconds(run_brian2_workload, 5));
+    let tn = median_seconds(run_brian2_workload, 5);
+    println!("Hodgkin-Huxley, brian2 IF_curve_Hodgkin_Huxley workload ({steps:.0} neuron-steps):");
+    println!(
+        "  1 thread:  {:.4} s, {:.2e} neuron-steps/s",
+        t1,
+        steps / t1
+    );
+    println!(
+        "  {} threads: {:.4} s, {:.2e} neuron-steps/s (×{:.2} over 1 thread)",
+        rayon::current_num_threads(),
+        tn,
+        steps / tn,
+        t1 / tn
+    );
+    match brian2_seconds() {
+        Some(b) => println!(
+            "  brian2 (numpy target, run() only): {b:.3} s; neuroreport is ×{:.1} faster on 1 thread, ×{:.1} on all",
+            b / t1,
+            b / tn
+        ),
+        None => {
+            println!("  (set BRIAN2_PYTHON to a Python with brian2 to time brian2 in the same run)")
+        }
+    }
+    let tcs = median_seconds(
+        || {
+            std::hint::black_box(connor_stevens::run(&cfg.cs).unwrap());
+        },
+        3,
+    );
+    let tcs1 = one.install(|| {
+        median_seconds(
+            || {
+                std::hint::black_box(connor_stevens::run(&cfg.cs).unwrap());
+            },
+            1,
+        )
+    });
+    println!(
+        "Connor-Stevens sweep of the report ({} g_A values × 2 conventions):",
+        cfg.cs.g_a_values.len()
+    );
+    println!(
+        "  1 thread: {tcs1:.3} s; {} threads: {tcs:.3} s (×{:.2})",
+        rayon::current_num_threads(),
+        tcs1 / tcs
+    );
+}
