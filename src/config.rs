@@ -445,8 +445,22 @@ impl Config {
         toml::to_string(self).expect("a Config always serialises")
     }
 
-    /// Checks every field against its documented range.
+    /// Checks every field against its documented range; an error names the key, the value and
+    /// the rule, and ends with the key's default value as a known-good fix.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check_fields().map_err(|e| match e {
+            ConfigError::Invalid { key, value, rule } => {
+                let rule = match default_of(&key) {
+                    Some(d) => format!("{rule} (default: {d})"),
+                    None => rule,
+                };
+                ConfigError::Invalid { key, value, rule }
+            }
+            other => other,
+        })
+    }
+
+    fn check_fields(&self) -> Result<(), ConfigError> {
         let p = &self.phase;
         check_list("phase.lif_v0_mv", &p.lif_v0_mv, -100.0, 100.0, (1, 8))?;
         check_list("phase.qif_v0", &p.qif_v0, -100.0, 100.0, (1, 8))?;
@@ -474,7 +488,7 @@ impl Config {
             ));
         }
         check_range("lif.duration_ms", l.duration_ms, 0.0, 100_000.0, false)?;
-        check_range("lif.dt_ms", l.dt_ms, 0.0, l.duration_ms, false)?;
+        check_step("lif.dt_ms", l.dt_ms, "lif.duration_ms", l.duration_ms)?;
         check_range(
             "lif.refractory_ms",
             l.refractory_ms,
@@ -510,8 +524,8 @@ impl Config {
             ));
         }
         check_range("qif.duration_ms", q.duration_ms, 0.0, 100_000.0, false)?;
-        check_range("qif.dt_ms", q.dt_ms, 0.0, q.duration_ms, false)?;
-        check_range("qif.dt_accurate_ms", q.dt_accurate_ms, 0.0, q.dt_ms, false)?;
+        check_step("qif.dt_ms", q.dt_ms, "qif.duration_ms", q.duration_ms)?;
+        check_step("qif.dt_accurate_ms", q.dt_accurate_ms, "qif.dt_ms", q.dt_ms)?;
         check_list(
             "qif.convergence_dt_ms",
             &q.convergence_dt_ms,
@@ -549,8 +563,8 @@ impl Config {
         check_range("hh.i_max_na", h.i_max_na, 0.0, 1000.0, false)?;
         check_range("hh.area_um2", h.area_um2, 0.0, 1e9, false)?;
         check_range("hh.duration_ms", h.duration_ms, 0.0, 100_000.0, false)?;
-        check_range("hh.dt_ms", h.dt_ms, 0.0, h.duration_ms, false)?;
-        check_range("hh.dt_converged_ms", h.dt_converged_ms, 0.0, h.dt_ms, false)?;
+        check_step("hh.dt_ms", h.dt_ms, "hh.duration_ms", h.duration_ms)?;
+        check_step("hh.dt_converged_ms", h.dt_converged_ms, "hh.dt_ms", h.dt_ms)?;
         check_steps("hh", h.n_neurons, h.duration_ms, h.dt_converged_ms)?;
 
         let cs = &self.cs;
@@ -638,22 +652,68 @@ impl Config {
             ),
         ] {
             let work = n_train * hidden as f64 * restarts as f64 * epochs as f64;
-            if work > 1e13 {
+            if work > 2e11 {
                 return Err(invalid(
                     key,
                     epochs,
                     format!(
-                        "training would take {work:.2e} sample-unit-epochs (limit 1e13); use fewer \
-                         epochs, restarts, hidden units or samples"
+                        "training would take {work:.2e} sample-unit-epochs (limit 2e11, hours of \
+                         computing); use fewer epochs, restarts, hidden units or samples"
                     ),
                 ));
             }
+        }
+        // Every restart keeps its parameters and loss curve for the report.
+        let kept = |hidden: usize, restarts: usize, epochs: usize| {
+            restarts as f64 * ((4 * hidden + 1) as f64 + epochs as f64 + 1.0) * 8.0
+        };
+        let bytes = kept(m.small_hidden, m.small_restarts, m.small_epochs)
+            + kept(m.wide_hidden, m.wide_restarts, m.wide_epochs);
+        if bytes > 4.0 * 1024f64.powi(3) {
+            return Err(invalid(
+                "mlp.wide_restarts",
+                m.wide_restarts,
+                format!(
+                    "the restarts would need about {:.1} GiB of memory (limit 4 GiB); use fewer \
+                     restarts or hidden units",
+                    bytes / 1024f64.powi(3)
+                ),
+            ));
         }
 
         check_count("fit.starts", self.fit.starts, 1, 100)?;
         check_count("fit.max_iterations", self.fit.max_iterations, 1, 100_000)?;
         Ok(())
     }
+}
+
+/// The default value of a dotted key (`qif.dt_ms`, `cs.g_a_values[2]`), as TOML.
+fn default_of(key: &str) -> Option<String> {
+    let defaults = toml::Value::try_from(Config::default()).ok()?;
+    let mut v = &defaults;
+    for part in key.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        v = v.get(name)?;
+        if let Some(i) = index {
+            v = v.get(i)?;
+        }
+    }
+    Some(v.to_string())
+}
+
+/// Checks that a time step is positive, finite and at most the duration it divides.
+fn check_step(key: &str, dt: f64, duration_key: &str, duration: f64) -> Result<(), ConfigError> {
+    if !dt.is_finite() || dt <= 0.0 || dt > duration {
+        return Err(invalid(
+            key,
+            dt,
+            format!("must be a finite number above 0 and at most {duration_key} = {duration:?}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses runs whose neuron-steps would take unreasonably long (over 2·10¹¹ steps).

@@ -5,14 +5,14 @@ use crate::config::ConfigError;
 
 /// A numerical failure (NaN, infinity or blow-up) inside a model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("numerical blow-up in {model} at {parameters}, t = {time_ms} ms: state became {value}")]
+#[error("numerical blow-up in {model} at {parameters}, {when}: state became {value}")]
 pub struct NumericalError {
     /// The model and integrator, e.g. `QIF (RK4)`.
     pub model: String,
     /// The parameter set, e.g. `V0 = 1.5`.
     pub parameters: String,
-    /// Simulated time of the failure (ms), or the epoch for training.
-    pub time_ms: f64,
+    /// When it happened: `t = 6.9 ms` for a simulation, `epoch 12` for training.
+    pub when: String,
     /// The offending value.
     pub value: f64,
 }

@@ -113,3 +113,135 @@ pub fn build_report(cfg: &Config, out: &Path, progress: &dyn Progress) -> Result
     progress.step("report written");
     Ok(())
 }
+
+/// One way the files on disk differ from a fresh build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// The build makes this file, the folder lacks it.
+    Missing(String),
+    /// The folder has this file, the build does not make it.
+    Extra(String),
+    /// Both have the file with different bytes; for text files, the first differing line
+    /// (1-based) with the folder's and the build's version of it.
+    Differs {
+        /// Relative path.
+        path: String,
+        /// First differing line, if the files are text.
+        first_line: Option<(usize, String, String)>,
+    },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Missing(p) => write!(f, "{p}: missing from the folder"),
+            Difference::Extra(p) => write!(f, "{p}: not produced by the code"),
+            Difference::Differs {
+                path,
+                first_line: None,
+            } => write!(f, "{path}: contents differ"),
+            Difference::Differs {
+                path,
+                first_line: Some((n, on_disk, rebuilt)),
+            } => {
+                let cut = |s: &str| s.chars().take(160).collect::<String>();
+                write!(
+                    f,
+                    "{path}: first difference at line {n}\n    committed: {}\n    rebuilt:   {}",
+                    cut(on_disk),
+                    cut(rebuilt)
+                )
+            }
+        }
+    }
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        action: "cannot read folder",
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            action: "cannot read folder",
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(root, &path, out)?;
+        } else {
+            let rel = path.strip_prefix(root).expect("below root");
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the report in memory and compares it, file by file and byte by byte, with the
+/// folder `dir`. An empty list means the folder is exactly what the code produces.
+pub fn check_report(cfg: &Config, dir: &Path, progress: &dyn Progress) -> Result<Vec<Difference>> {
+    if !dir.is_dir() {
+        return Err(Error::Io {
+            action: "no report folder to check at",
+            path: dir.display().to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "build it first with `cargo run --release`",
+            ),
+        });
+    }
+    let files = build_files(cfg, progress)?;
+    let mut on_disk = Vec::new();
+    list_files(dir, dir, &mut on_disk)?;
+    on_disk.sort();
+    let mut differences = Vec::new();
+    for f in &files {
+        let path = dir.join(&f.path);
+        match std::fs::read(&path) {
+            Err(_) => differences.push(Difference::Missing(f.path.clone())),
+            Ok(bytes) if bytes == f.bytes => {}
+            Ok(bytes) => {
+                let first_line = match (std::str::from_utf8(&bytes), std::str::from_utf8(&f.bytes))
+                {
+                    (Ok(a), Ok(b)) => {
+                        let (mut la, mut lb) = (a.lines(), b.lines());
+                        let mut n = 0;
+                        loop {
+                            n += 1;
+                            match (la.next(), lb.next()) {
+                                (Some(x), Some(y)) if x == y => continue,
+                                (None, None) => {
+                                    break Some((
+                                        n,
+                                        "(trailing bytes differ)".into(),
+                                        String::new(),
+                                    ));
+                                }
+                                (x, y) => {
+                                    break Some((
+                                        n,
+                                        x.unwrap_or("(end of file)").to_string(),
+                                        y.unwrap_or("(end of file)").to_string(),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                differences.push(Difference::Differs {
+                    path: f.path.clone(),
+                    first_line,
+                });
+            }
+        }
+    }
+    for p in on_disk {
+        if !files.iter().any(|f| f.path == p) {
+            differences.push(Difference::Extra(p));
+        }
+    }
+    Ok(differences)
+}

@@ -24,6 +24,10 @@ struct Args {
     /// Print the effective configuration as TOML and exit.
     #[arg(long)]
     print_config: bool,
+    /// Rebuild the report in memory and compare it byte for byte with the folder given by
+    /// --out, without writing anything: exit 0 when identical, 1 with the differences.
+    #[arg(long)]
+    check: bool,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -66,6 +70,28 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
             .expect("valid progress template"),
     );
     let progress = Bar(bar);
+    if args.check {
+        let result = neuroreport::check_report(&cfg, &args.out, &progress);
+        progress.0.finish_and_clear();
+        let differences = result.map_err(|e| (exit_code(&e), e.into()))?;
+        if differences.is_empty() {
+            if !args.quiet {
+                eprintln!("{} is reproduced byte for byte", args.out.display());
+            }
+            return Ok(());
+        }
+        for d in &differences {
+            eprintln!("{d}");
+        }
+        return Err((
+            1,
+            anyhow::anyhow!(
+                "{} differs from what this code produces in {} file(s); rebuild it with `cargo run --release`",
+                args.out.display(),
+                differences.len()
+            ),
+        ));
+    }
     let result = neuroreport::build_report(&cfg, &args.out, &progress);
     progress.0.finish_and_clear();
     match result {
@@ -78,11 +104,13 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
             }
             Ok(())
         }
-        Err(e) => {
-            let code = if matches!(e, Error::Config(_)) { 2 } else { 1 };
-            Err((code, e.into()))
-        }
+        Err(e) => Err((exit_code(&e), e.into())),
     }
+}
+
+/// 2 for bad configuration, 1 for any other failure.
+fn exit_code(e: &Error) -> u8 {
+    if matches!(e, Error::Config(_)) { 2 } else { 1 }
 }
 
 fn main() -> ExitCode {

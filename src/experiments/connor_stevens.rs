@@ -163,7 +163,7 @@ impl Protocol<'_> {
         m.resting_state(0.0).ok_or_else(|| NumericalError {
             model: conductance::Model::describe(m),
             parameters: "steady-state I-V curve at I = 0 (no root)".into(),
-            time_ms: 0.0,
+            when: "before the run".into(),
             value: f64::NAN,
         })
     }

@@ -224,12 +224,16 @@ pub fn train(
     let (mut beta1_t, mut beta2_t) = (1.0, 1.0);
     for epoch in 0..s.epochs {
         let loss = net.loss_and_gradient(xs, ys, &mut grad, &mut scratch);
-        if !loss.is_finite() {
+        // A NaN can hide behind a ReLU (max(NaN, 0) is 0), so the gradient is checked too.
+        if let Some(&bad) = std::iter::once(&loss)
+            .chain(grad.iter())
+            .find(|v| !v.is_finite())
+        {
             return Err(NumericalError {
                 model: format!("MLP training ({} hidden units)", net.hidden),
                 parameters: format!("learning rate {}", s.learning_rate),
-                time_ms: epoch as f64,
-                value: loss,
+                when: format!("epoch {epoch}"),
+                value: bad,
             });
         }
         loss_curve.push(loss);
@@ -288,6 +292,22 @@ mod tests {
         let trained = train(Mlp::init(16, 1), &xs, &ys, &settings).unwrap();
         assert!((trained.net.accuracy(&xs, &ys) - 1.0).abs() < 1e-12);
         assert!(*trained.loss_curve.last().unwrap() < 0.05);
+    }
+
+    #[test]
+    fn a_non_finite_loss_is_an_error_naming_the_epoch() {
+        let settings = TrainSettings {
+            learning_rate: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            epochs: 10,
+        };
+        let err = train(Mlp::init(3, 1), &[[f64::NAN, 0.0]], &[1.0], &settings).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "numerical blow-up in MLP training (3 hidden units) at learning rate 0.01, epoch 0: state became NaN"
+        );
     }
 
     #[test]

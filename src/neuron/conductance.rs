@@ -141,7 +141,7 @@ pub fn run<M: Model<N>, const N: usize>(
                     spec.method.name(),
                     spec.dt_ms
                 ),
-                time_ms: (step + 1) as f64 * spec.dt_ms,
+                when: format!("t = {} ms", (step + 1) as f64 * spec.dt_ms),
                 value: v,
             });
         }

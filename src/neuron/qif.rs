@@ -57,7 +57,7 @@ fn check_finite(p: &QifParams, v: f64, t_ms: f64, method: &str) -> Result<(), Nu
         Err(NumericalError {
             model: format!("QIF ({method})"),
             parameters: format!("V0 = {}", p.v0),
-            time_ms: t_ms,
+            when: format!("t = {t_ms} ms"),
             value: v,
         })
     }
