@@ -75,6 +75,63 @@ where
     Ok(out)
 }
 
+/// Hex form of a palette colour as plotters writes it.
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Moves palette colours from `fill`/`stroke` attributes into a `style` attribute that reads
+/// the CSS variables `--fig-c0` … `--fig-c4` (falling back to the colour itself), so an inline
+/// figure follows the page's light or dark palette and a standalone SVG keeps its colours.
+pub fn theme_colors(svg: &str) -> String {
+    let palette: Vec<String> = PALETTE.iter().map(|&c| hex(c)).collect();
+    let mut out = String::with_capacity(svg.len() + svg.len() / 4);
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let tag = &rest[start..start + len + 1];
+        let mut kept = String::with_capacity(tag.len());
+        let mut styles = Vec::new();
+        let mut t = tag;
+        loop {
+            let next = ["fill=\"", "stroke=\""]
+                .iter()
+                .filter_map(|a| t.find(a).map(|i| (i, *a)))
+                .min();
+            let Some((i, attr)) = next else { break };
+            let value_start = i + attr.len();
+            let value_end = value_start + t[value_start..].find('"').expect("quoted attribute");
+            let value = &t[value_start..value_end];
+            match palette.iter().position(|p| p == value) {
+                Some(k) => {
+                    let name = attr.trim_end_matches("=\"");
+                    styles.push(format!("{name}:var(--fig-c{k},{value})"));
+                    kept.push_str(t[..i].trim_end_matches(' '));
+                }
+                None => kept.push_str(&t[..value_end + 1]),
+            }
+            t = &t[value_end + 1..];
+        }
+        kept.push_str(t);
+        if !styles.is_empty() {
+            let close = if kept.ends_with("/>") {
+                kept.len() - 2
+            } else {
+                kept.len() - 1
+            };
+            kept.insert_str(close, &format!(" style=\"{}\"", styles.join(";")));
+        }
+        out.push_str(&kept);
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escapes text for an XML attribute or element.
 pub fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -109,4 +166,18 @@ pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64
         });
     let span = (hi - lo).max(1e-9);
     (lo - pad_fraction * span)..(hi + pad_fraction * span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_colours_become_css_variables() {
+        let svg = "<svg><rect x=\"1\" fill=\"#56B4E9\" stroke=\"#E69F00\"/><text fill=\"currentColor\">a<b</text></svg>";
+        assert_eq!(
+            theme_colors(svg),
+            "<svg><rect x=\"1\" style=\"fill:var(--fig-c1,#56B4E9);stroke:var(--fig-c0,#E69F00)\"/><text fill=\"currentColor\">a<b</text></svg>"
+        );
+    }
 }
