@@ -81,6 +81,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
                 sha256: sha256_hex(&f.bytes),
             })
             .collect(),
+        seeds: render::seed_rows(&results, cfg),
     };
     let page = render::page(&results, cfg, &figures, &info)?;
     progress.step("page rendered");

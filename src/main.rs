@@ -48,7 +48,7 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
         None => Config::default(),
     };
     if args.print_config {
-        print!("{}", cfg.to_toml());
+        print!("{}", neuroreport::config::annotated_toml(&cfg));
         return Ok(());
     }
     if let Some(jobs) = args.jobs {

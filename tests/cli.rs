@@ -51,6 +51,19 @@ grid_resolution = 20
 ";
 
 #[test]
+fn readme_shows_the_printed_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = neuroreport(&["--print-config"], dir.path());
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        readme.contains(&printed),
+        "README.md's configuration block is out of date"
+    );
+}
+
+#[test]
 fn print_config_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let out = neuroreport(&["--print-config"], dir.path());

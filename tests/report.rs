@@ -139,3 +139,31 @@ fn bytes_do_not_depend_on_threads_or_runs() {
         }
     }
 }
+
+/// The page's `<main>` with each inline SVG cut to its opening tag, so that a change to a
+/// template, the Markdown or the numbering shows up for review in `snapshots/`.
+fn main_without_svg_bodies(html: &str) -> String {
+    let start = html.find("<main>").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>") + "</main>".len();
+    let mut main = &html[start..end];
+    let mut out = String::with_capacity(main.len() / 4);
+    while let Some(i) = main.find("<svg ") {
+        let open_end = i + main[i..].find('>').unwrap() + 1;
+        out.push_str(&main[..open_end]);
+        out.push_str("…</svg>");
+        main = &main[i + main[i..].find("</svg>").unwrap() + "</svg>".len()..];
+    }
+    out.push_str(main);
+    out
+}
+
+#[test]
+fn rendered_main_of_a_small_report() {
+    let files = build_with_threads(&small(), 2);
+    let html = files.iter().find(|f| f.path == "index.html").unwrap();
+    let main = main_without_svg_bodies(std::str::from_utf8(&html.bytes).unwrap());
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("small_report_main", main));
+}

@@ -1,7 +1,9 @@
 //! Numbered figures and tables, and cross-references to them by label.
 //!
 //! Chapter templates place a figure with `{{ figure(id="fig:x") }}`, a table with
-//! `{{ table(id="tab:x") }}` and refer to either with `{{ ref(id="fig:x") }}`. Those functions
+//! `{{ table(id="tab:x") }}`, number a display equation by writing
+//! `{{ equation(id="eq:x") }}` just before its `$$`, and refer to any of them with
+//! `{{ ref(id="fig:x") }}`. Those functions
 //! leave markers (`⟦figure:fig:x⟧`) that survive Markdown; [`resolve`] numbers the placed
 //! items in document order and replaces every marker. A reference to an unknown label, a label
 //! placed twice, an item never placed, or a figure without alt text is an error naming the
@@ -114,12 +116,13 @@ pub fn resolve(
     }
     // Pass 1: number placed items in document order.
     let mut numbers: BTreeMap<&str, (&str, usize, &str)> = BTreeMap::new();
-    let (mut n_fig, mut n_tab) = (0, 0);
+    let (mut n_fig, mut n_tab, mut n_eq) = (0, 0, 0);
     for (template, html) in chapters {
         for (_, _, kind, label) in markers(html) {
             let (word, count, known) = match kind {
                 "figure" => ("Figure", &mut n_fig, fig_by_id.contains_key(label)),
                 "table" => ("Table", &mut n_tab, tab_by_id.contains_key(label)),
+                "equation" => ("Equation", &mut n_eq, label.starts_with("eq:")),
                 _ => continue,
             };
             if !known {
@@ -160,11 +163,19 @@ pub fn resolve(
                     figure_html(f, numbers[label].1, &caption)
                 }
                 "table" => table_html(tab_by_id[label], numbers[label].1),
+                "equation" => format!(
+                    "<span class=\"eqnum\" id=\"{label}\">({})</span>",
+                    numbers[label].1
+                ),
                 "ref" => {
                     let (word, n, _) = numbers.get(label).ok_or_else(|| {
                         template_error(template, format!("refers to unknown label `{label}`"))
                     })?;
-                    format!("<a href=\"#{label}\">{word}&nbsp;{n}</a>")
+                    if *word == "Equation" {
+                        format!("<a href=\"#{label}\">{word}&nbsp;({n})</a>")
+                    } else {
+                        format!("<a href=\"#{label}\">{word}&nbsp;{n}</a>")
+                    }
                 }
                 other => {
                     return Err(template_error(
@@ -174,7 +185,7 @@ pub fn resolve(
                 }
             };
             // A placed block replaces the paragraph that holds only its marker.
-            let (cut_start, cut_end) = if kind != "ref"
+            let (cut_start, cut_end) = if (kind == "figure" || kind == "table")
                 && html[..start].ends_with("<p>")
                 && html[end..].starts_with("</p>")
             {
@@ -230,6 +241,29 @@ mod tests {
         );
         assert!(out[0].contains("<figure id=\"fig:a\">"));
         assert!(!out[0].contains("<p><figure"));
+    }
+
+    #[test]
+    fn equations_are_numbered_and_referenced() {
+        let ch = vec![(
+            "a.md",
+            format!(
+                "<p>{}<math display=\"block\"></math> as {}.</p>",
+                marker("equation", "eq:t"),
+                marker("ref", "eq:t")
+            ),
+        )];
+        let out = resolve(&ch, &[], &[], &plain).unwrap();
+        assert!(
+            out[0].contains("<span class=\"eqnum\" id=\"eq:t\">(1)</span>"),
+            "{}",
+            out[0]
+        );
+        assert!(
+            out[0].contains("<a href=\"#eq:t\">Equation&nbsp;(1)</a>"),
+            "{}",
+            out[0]
+        );
     }
 
     #[test]

@@ -87,6 +87,50 @@ pub struct PageInfo {
     pub config_toml: String,
     /// Hashes of the data files and figures.
     pub files: Vec<FileHash>,
+    /// Every source of randomness and its seed.
+    pub seeds: Vec<SeedRow>,
+}
+
+/// One source of randomness in the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeedRow {
+    /// What draws from it.
+    pub what: String,
+    /// The seed, or how the seeds are derived.
+    pub seed: String,
+}
+
+/// The appendix's list of seeds.
+pub fn seed_rows(results: &Results, cfg: &Config) -> Vec<SeedRow> {
+    let mut rows = vec![
+        SeedRow {
+            what: "master seed (config key `seed`)".into(),
+            seed: cfg.seed.to_string(),
+        },
+        SeedRow {
+            what: "make_circles random_state (numpy RandomState)".into(),
+            seed: cfg.circles.random_state.to_string(),
+        },
+        SeedRow {
+            what: "train_test_split random_state (numpy RandomState)".into(),
+            seed: cfg.circles.split_random_state.to_string(),
+        },
+    ];
+    for w in [&results.mlp.small, &results.mlp.wide] {
+        rows.push(SeedRow {
+            what: format!(
+                "initial parameters of the {} restarts with {} hidden units (PCG64)",
+                w.restarts.len(),
+                w.hidden
+            ),
+            seed: format!(
+                "SplitMix64(SplitMix64(master ⊕ FNV-1a(\"mlp-{}\")) ⊕ restart): {} for restart 0; all in data/mlp_restarts.csv",
+                w.hidden,
+                w.restarts.first().map_or(0, |r| r.seed)
+            ),
+        });
+    }
+    rows
 }
 
 fn marker_fn(
@@ -104,6 +148,7 @@ fn tera_with(name: &str, source: &str) -> Result<Tera, Error> {
     tera.register_function("figure", marker_fn("figure"));
     tera.register_function("table", marker_fn("table"));
     tera.register_function("ref", marker_fn("ref"));
+    tera.register_function("equation", marker_fn("equation"));
     tera.add_raw_template(name, source)
         .map_err(|e| template_error(name, &e))?;
     Ok(tera)
