@@ -17,6 +17,13 @@ use rayon::prelude::*;
 /// Offset of the starting voltage from the I = 0 equilibrium (mV): 10 µV.
 pub const NUDGE_MV: f64 = 0.01;
 
+/// How far above the rheobase the onset slope, the type and the traces are probed (µA/cm²).
+pub const PROBE_ABOVE_UA: f64 = 1.0;
+
+/// Type I when the rate at rheobase is below this fraction of the rate [`PROBE_ABOVE_UA`]
+/// higher.
+pub const TYPE_I_RATIO: f64 = 0.5;
+
 /// How g_K moves as g_A is swept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Convention {
@@ -39,7 +46,8 @@ impl Convention {
 /// Whether the rate rises continuously from zero at onset or jumps to a finite value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Excitability {
-    /// Continuous onset: the rate just above rheobase is under half the rate 1 µA/cm² higher.
+    /// Continuous onset: the rate at rheobase is under [`TYPE_I_RATIO`] times the rate
+    /// [`PROBE_ABOVE_UA`] higher.
     TypeI,
     /// Discontinuous onset: the rate jumps to a finite value.
     TypeII,
@@ -68,13 +76,13 @@ pub struct Onset {
     pub rheobase: f64,
     /// Rate at the rheobase: the lowest stable rate observed (Hz).
     pub onset_rate_hz: f64,
-    /// Rate 1 µA/cm² above the rheobase (Hz).
+    /// Rate [`PROBE_ABOVE_UA`] above the rheobase (Hz).
     pub rate_above_hz: f64,
-    /// (rate_above − onset_rate) / (1 µA/cm²): the slope near onset (Hz per µA/cm²).
+    /// (rate_above − onset_rate) / [`PROBE_ABOVE_UA`]: the slope near onset (Hz per µA/cm²).
     pub slope_hz_per_ua: f64,
     /// Type I or type II.
     pub excitability: Excitability,
-    /// Latency of the first spike at 1 µA/cm² above the rheobase (ms).
+    /// Latency of the first spike [`PROBE_ABOVE_UA`] above the rheobase (ms).
     pub first_spike_ms_above: Option<f64>,
 }
 
@@ -245,10 +253,10 @@ impl Protocol<'_> {
             }
         }
         let onset_rate_hz = self.rate(m, hi)?;
-        let above = hi + 1.0;
+        let above = hi + PROBE_ABOVE_UA;
         let spikes_above = self.spikes(m, above, self.cfg.spikes_for_rate)?;
         let rate_above_hz = conductance::rate_after_transient(&spikes_above, self.cfg.transient_ms);
-        let excitability = if onset_rate_hz < 0.5 * rate_above_hz {
+        let excitability = if onset_rate_hz < TYPE_I_RATIO * rate_above_hz {
             Excitability::TypeI
         } else {
             Excitability::TypeII
@@ -260,7 +268,7 @@ impl Protocol<'_> {
             rheobase: hi,
             onset_rate_hz,
             rate_above_hz,
-            slope_hz_per_ua: rate_above_hz - onset_rate_hz,
+            slope_hz_per_ua: (rate_above_hz - onset_rate_hz) / PROBE_ABOVE_UA,
             excitability,
             first_spike_ms_above: spikes_above.first().copied(),
         })
@@ -382,14 +390,18 @@ pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
         .expect("the sweep has a largest g_A");
 
     // Traces: the standard model and the same total K conductance with the A-current blocked,
-    // each 1 µA/cm² above its own rheobase.
+    // each PROBE_ABOVE_UA above its own rheobase.
     let blocked = ConnorStevens::with_conductances(0.0, ((cfg.g_k + max_ga) * 1e9).round() / 1e9);
     let standard_model = ConnorStevens::with_conductances(max_ga, cfg.g_k);
     let blocked_rates = index_or_run(&models, &per_model, &p, &blocked, &currents)?;
     let blocked_onset = p.onset(&blocked, &currents, &blocked_rates)?;
     let traces = vec![
-        trace(&p, &standard_model, curves[standard].onset.rheobase + 1.0)?,
-        trace(&p, &blocked, blocked_onset.rheobase + 1.0)?,
+        trace(
+            &p,
+            &standard_model,
+            curves[standard].onset.rheobase + PROBE_ABOVE_UA,
+        )?,
+        trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA)?,
     ];
 
     // Step-size check on the standard model: RK4 at dt/2, and exponential Euler at brian2's dt.
@@ -455,4 +467,66 @@ fn index_or_run(
         return Ok(per_model[k].to_vec());
     }
     currents.par_iter().map(|&i| p.rate(m, i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn protocol(cfg: &CsConfig, dt_ms: f64) -> Protocol<'_> {
+        Protocol {
+            cfg,
+            method: Method::Rk4,
+            dt_ms,
+        }
+    }
+
+    #[test]
+    fn standard_model_onset_is_type_one_near_8_uA() {
+        let cfg = CsConfig::default();
+        let p = protocol(&cfg, cfg.dt_ms);
+        let m = ConnorStevens::default();
+        let currents: Vec<f64> = vec![7.0, 8.0, 9.0];
+        let rates: Vec<f64> = currents.iter().map(|&i| p.rate(&m, i).unwrap()).collect();
+        let onset = p.onset(&m, &currents, &rates).unwrap();
+        // Dayan and Abbott's Connor-Stevens neuron starts firing near 8 µA/cm², at low rates.
+        assert!(
+            (8.0..8.3).contains(&onset.rheobase),
+            "rheobase {}",
+            onset.rheobase
+        );
+        assert_eq!(onset.excitability, Excitability::TypeI);
+        assert!(
+            onset.onset_rate_hz < 5.0,
+            "onset rate {}",
+            onset.onset_rate_hz
+        );
+        assert!(onset.rest_exponent_per_ms < 0.0);
+    }
+
+    #[test]
+    fn rates_agree_with_a_step_size_converged_reference() {
+        let cfg = CsConfig::default();
+        let m = ConnorStevens::default();
+        let (coarse, fine) = (protocol(&cfg, cfg.dt_ms), protocol(&cfg, cfg.dt_ms / 4.0));
+        for i in [10.0, 20.0, 40.0] {
+            let (a, b) = (coarse.rate(&m, i).unwrap(), fine.rate(&m, i).unwrap());
+            assert!(
+                (a - b).abs() <= 0.005 * b,
+                "I = {i}: {a} Hz at dt, {b} Hz at dt/4"
+            );
+        }
+    }
+
+    #[test]
+    fn weak_a_current_makes_the_rest_unstable() {
+        let cfg = CsConfig::default();
+        let p = protocol(&cfg, cfg.dt_ms);
+        for (g_a, unstable) in [(0.0, true), (10.0, true), (20.0, false), (47.7, false)] {
+            let m = ConnorStevens::with_conductances(g_a, 20.0);
+            let rest = p.equilibrium(&m).unwrap();
+            let exponent = conductance::stability_exponent(&m, &rest, 0.0);
+            assert_eq!(exponent > 0.0, unstable, "gA = {g_a}: exponent {exponent}");
+        }
+    }
 }

@@ -7,6 +7,15 @@ use crate::error::NumericalError;
 use crate::neuron::qif::{self, QifParams};
 use rayon::prelude::*;
 
+/// Inputs enter the error statistics when this many analytic periods fit in the run, so
+/// every method has at least two spikes.
+pub const COMPARED_PERIODS: f64 = 3.0;
+
+/// The smallest analytic rate (Hz) that enters the error statistics for a run of `duration_ms`.
+pub fn min_compared_rate_hz(duration_ms: f64) -> f64 {
+    COMPARED_PERIODS * 1000.0 / duration_ms
+}
+
 /// One point of the Euler convergence study.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvergencePoint {
@@ -126,7 +135,7 @@ pub fn run(cfg: &Config) -> Result<QifFiResult, NumericalError> {
         .map(|&v| qif::limit_rate_hz(v, q.tau_ms))
         .collect();
 
-    let min_rate_hz = 3.0 * 1000.0 / q.duration_ms;
+    let min_rate_hz = min_compared_rate_hz(q.duration_ms);
     let mask: Vec<bool> = rate_analytic_hz.iter().map(|&a| a >= min_rate_hz).collect();
     let compared_inputs = mask.iter().filter(|&&m| m).count();
 

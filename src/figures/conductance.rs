@@ -89,8 +89,9 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
         })
         .collect();
     let alt = format!(
-        "Membrane potential against time after a current step 1 microampere per square centimetre above \
+        "Membrane potential against time after a current step {} microampere per square centimetre above \
          each model's rheobase. {}.",
+        crate::experiments::connor_stevens::PROBE_ABOVE_UA,
         labels.join("; ")
     );
     let colors = [PALETTE[0], PALETTE[1]];
@@ -132,10 +133,12 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
     Ok(Figure {
         id: ID,
         file_stem: "cs_traces",
-        caption: "Connor-Stevens voltage traces after a current step 1 µA/cm² above the rheobase, \
-                  with the standard A-current and with it blocked (its conductance moved to the \
-                  delayed rectifier)."
-            .to_string(),
+        caption: format!(
+            "Connor-Stevens voltage traces after a current step {} µA/cm² above the rheobase, \
+             with the standard A-current and with it blocked (its conductance moved to the \
+             delayed rectifier).",
+            crate::experiments::connor_stevens::PROBE_ABOVE_UA
+        ),
         alt,
         svg,
         csv: style::csv(

@@ -6,6 +6,7 @@ use super::format::{fixed, percent, plain, short, sig};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
+use crate::experiments::qif_fi;
 use crate::figures::{Figure, fi_curves, phase};
 use crate::neuron::qif;
 use serde::Serialize;
@@ -80,6 +81,7 @@ pub struct View {
     qif_top_limit_excess_pct: String,
     qif_compared_inputs: usize,
     qif_min_compared_rate_hz: String,
+    qif_compared_periods: String,
     euler_max_rel_error_pct: String,
     euler_rms_rel_error_pct: String,
     euler_slower: bool,
@@ -148,14 +150,14 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         .rate_analytic_hz
         .iter()
         .cloned()
-        .filter(|&a| a >= 3000.0 / q.duration_ms)
+        .filter(|&a| a >= qif_fi::min_compared_rate_hz(q.duration_ms))
         .fold(f64::INFINITY, f64::min);
     let euler_slower = r
         .qif
         .rate_euler_hz
         .iter()
         .zip(&r.qif.rate_analytic_hz)
-        .filter(|(_, a)| **a >= 3000.0 / q.duration_ms)
+        .filter(|(_, a)| **a >= qif_fi::min_compared_rate_hz(q.duration_ms))
         .all(|(e, a)| e < a);
     let fits: Vec<FitRow> = r
         .fits
@@ -247,6 +249,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         qif_top_limit_excess_pct: percent(top_rate / top_limit - 1.0, 2),
         qif_compared_inputs: r.qif.compared_inputs,
         qif_min_compared_rate_hz: sig(compared_min, 3),
+        qif_compared_periods: plain(qif_fi::COMPARED_PERIODS),
         euler_max_rel_error_pct: percent(euler.max_relative_error, 2),
         euler_rms_rel_error_pct: percent(euler.rms_relative_error, 2),
         euler_slower,
@@ -353,8 +356,9 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
         Table {
             id: "tab:qif-errors",
             caption: format!(
-                "Error of each QIF simulation against the analytic rate, over the {} inputs with at least three analytic periods in {} s.",
+                "Error of each QIF simulation against the analytic rate, over the {} inputs with at least {} analytic periods in {} s.",
                 r.qif.compared_inputs,
+                plain(qif_fi::COMPARED_PERIODS),
                 plain(q.duration_ms / 1000.0)
             ),
             header: vec!["Method".into(), "dt (ms)".into(), "max |error| (Hz)".into(), "max relative error".into(), "RMS relative error".into()],

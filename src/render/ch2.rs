@@ -5,8 +5,12 @@ use super::format::{fixed, percent, plain, sig};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
-use crate::experiments::connor_stevens::{Convention, CsCurve, Excitability};
+use crate::experiments::connor_stevens::{
+    Convention, CsCurve, Excitability, NUDGE_MV, PROBE_ABOVE_UA, TYPE_I_RATIO,
+};
+use crate::experiments::hh_fi::THRESHOLD_MV;
 use crate::figures::{Figure, conductance, fi_curves};
+use crate::neuron::connor_stevens::ConnorStevens;
 use serde::Serialize;
 
 /// One model of the sweep, formatted.
@@ -67,6 +71,13 @@ pub struct View {
     cs_i_step: String,
     cs_g_k: String,
     cs_g_total: String,
+    cs_g_na: String,
+    cs_g_l: String,
+    cs_e_l: String,
+    cs_nudge_uv: String,
+    probe_above: String,
+    type_one_ratio: String,
+    hh_threshold_mv: String,
     standard: SweepRow,
     /// The model with the A-current blocked (its conductance given to g_K), if in the sweep.
     blocked: Option<SweepRow>,
@@ -165,6 +176,13 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         cs_i_step: plain(cfg.cs.i_step),
         cs_g_k: plain(cfg.cs.g_k),
         cs_g_total: plain(cfg.cs.g_total),
+        cs_g_na: plain(ConnorStevens::default().g_na),
+        cs_g_l: plain(ConnorStevens::default().g_l),
+        cs_e_l: plain(ConnorStevens::default().e_l),
+        cs_nudge_uv: plain(1000.0 * NUDGE_MV),
+        probe_above: plain(PROBE_ABOVE_UA),
+        type_one_ratio: plain(TYPE_I_RATIO),
+        hh_threshold_mv: plain(THRESHOLD_MV),
         standard: sweep_row(standard),
         blocked: cs
             .curves
@@ -245,20 +263,32 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
     vec![
         Table {
             id: "tab:cs-onset",
-            caption: "Onset of firing of every model of the sweep: resting potential at I = 0, \
-                      rheobase (µA/cm²), rate at the rheobase (Hz), slope near onset (Hz per µA/cm², \
-                      over the first 1 µA/cm²) and excitability type."
-                .into(),
-            header: ["Convention", "gA", "gK", "Rest (mV)", "Rheobase", "Onset rate", "Slope", "Type"]
-                .map(String::from)
-                .to_vec(),
+            caption: format!(
+                "Onset of firing of every model of the sweep: resting potential at I = 0, \
+                 rheobase (µA/cm²), rate at the rheobase (Hz), slope near onset (Hz per µA/cm², \
+                 over the first {} µA/cm²) and excitability type.",
+                plain(PROBE_ABOVE_UA)
+            ),
+            header: [
+                "Convention",
+                "gA",
+                "gK",
+                "Rest (mV)",
+                "Rheobase",
+                "Onset rate",
+                "Slope",
+                "Type",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows,
         },
         Table {
             id: "tab:conductance-fits",
-            caption: "ReLU and sigmoid fits (as in chapter 1) to the converged Hodgkin-Huxley and the \
+            caption:
+                "ReLU and sigmoid fits (as in chapter 1) to the converged Hodgkin-Huxley and the \
                       standard Connor-Stevens F-I curves."
-                .into(),
+                    .into(),
             header: vec!["Curve / shape".into(), "RMSE (Hz)".into()],
             rows: fit_rows,
         },
