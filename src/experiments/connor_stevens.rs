@@ -482,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn standard_model_onset_is_type_one_near_8_uA() {
+    fn standard_model_onset_is_type_one_near_8_microamperes() {
         let cfg = CsConfig::default();
         let p = protocol(&cfg, cfg.dt_ms);
         let m = ConnorStevens::default();
