@@ -69,14 +69,7 @@ pub(crate) fn line_chart(
             PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
         });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(style::tick_font())
-        .background_style(WHITE.mix(0.0))
-        .border_style(INK.mix(0.3))
-        .draw()
-        .map_err(&err)?;
+    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)?;
     Ok(())
 }
 
@@ -420,14 +413,7 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .map_err(&err)?
             .label("slope 1")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], g.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(style::tick_font())
-            .background_style(WHITE.mix(0.0))
-            .border_style(INK.mix(0.3))
-            .draw()
-            .map_err(&err)?;
+        style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, ID)?;
         Ok(())
     })?;
     let rows = r.convergence.iter().map(|c| {

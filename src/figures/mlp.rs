@@ -112,14 +112,7 @@ pub fn circles(r: &MlpResult) -> Result<Figure, Error> {
             .draw()
             .map_err(&err)?;
         draw_points(&mut chart, r, ID, true)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(style::tick_font())
-            .background_style(WHITE.mix(0.0))
-            .border_style(INK.mix(0.3))
-            .draw()
-            .map_err(&err)?;
+        style::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ID)?;
         Ok(())
     })?;
     let mut rows = Vec::new();
@@ -370,14 +363,7 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
                     PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .label_font(style::tick_font())
-            .background_style(WHITE.mix(0.0))
-            .border_style(INK.mix(0.3))
-            .draw()
-            .map_err(&err)?;
+        style::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, ID)?;
         Ok(())
     })?;
     let mut rows = Vec::new();
@@ -464,14 +450,7 @@ fn histogram_panel(
             .label(label.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(style::tick_font())
-        .background_style(WHITE.mix(0.0))
-        .border_style(INK.mix(0.3))
-        .draw()
-        .map_err(&err)?;
+    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)?;
     Ok(())
 }
 

@@ -118,14 +118,7 @@ fn draw_panel(
             chart.draw_series([marker, ring]).map_err(&err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(style::tick_font())
-        .background_style(WHITE.mix(0.0))
-        .border_style(INK.mix(0.3))
-        .draw()
-        .map_err(&err)?;
+    style::draw_legend(&mut chart, SeriesLabelPosition::LowerRight, ID)?;
     Ok(())
 }
 

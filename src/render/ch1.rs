@@ -6,6 +6,7 @@ use super::format::{fixed, percent, plain, short, sig};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
+use crate::experiments::phase::PhaseCurve;
 use crate::experiments::qif_fi;
 use crate::figures::{Figure, fi_curves, phase};
 use crate::neuron::qif;
@@ -113,6 +114,17 @@ fn stability_name(s: crate::analysis::phase::Stability) -> &'static str {
     }
 }
 
+fn phase_rows(curves: &[PhaseCurve]) -> Vec<PhaseRow> {
+    curves
+        .iter()
+        .map(|c| PhaseRow {
+            v0: plain(c.v0),
+            fixed_points: fixed_points(&c.fixed_points),
+            fires: c.fires,
+        })
+        .collect()
+}
+
 /// Builds the view from the results.
 pub fn view(r: &Results, cfg: &Config) -> View {
     let l = &cfg.lif;
@@ -209,26 +221,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         lif_max_rate_hz: sig(max_rate, 3),
         lif_max_spike_count_error: sig(r.lif.max_spike_count_error, 2),
         lif_saturation_hz: sig(1000.0 / l.refractory_ms.max(l.dt_ms), 3),
-        phase_lif: r
-            .phase
-            .lif
-            .iter()
-            .map(|c| PhaseRow {
-                v0: plain(c.v0),
-                fixed_points: fixed_points(&c.fixed_points),
-                fires: c.fires,
-            })
-            .collect(),
-        phase_qif: r
-            .phase
-            .qif
-            .iter()
-            .map(|c| PhaseRow {
-                v0: plain(c.v0),
-                fixed_points: fixed_points(&c.fixed_points),
-                fires: c.fires,
-            })
-            .collect(),
+        phase_lif: phase_rows(&r.phase.lif),
+        phase_qif: phase_rows(&r.phase.qif),
         qif_tau_ms: plain(q.tau_ms),
         qif_reset: plain(q.v_reset),
         qif_threshold: plain(q.v_threshold),
