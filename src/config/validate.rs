@@ -1,0 +1,409 @@
+//! Validation: every field checked against its documented range before anything runs.
+
+use super::{Config, ConfigError};
+
+fn invalid(key: &str, value: impl std::fmt::Debug, rule: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        value: format!("{value:?}"),
+        rule: rule.into(),
+    }
+}
+
+/// Checks `lo < x <= hi` (or `lo <= x` with `closed_low`), and that x is finite.
+fn check_range(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<(), ConfigError> {
+    let low_ok = if closed_low { x >= lo } else { x > lo };
+    if !x.is_finite() || !low_ok || x > hi {
+        let open = if closed_low { "[" } else { "(" };
+        return Err(invalid(
+            key,
+            x,
+            format!("must be a finite number in {open}{lo}, {hi}]"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks `lo <= x < hi` (or `lo < x < hi` without `closed_low`), and that x is finite.
+fn check_below(key: &str, x: f64, lo: f64, hi: f64, closed_low: bool) -> Result<(), ConfigError> {
+    let low_ok = if closed_low { x >= lo } else { x > lo };
+    if !x.is_finite() || !low_ok || x >= hi {
+        let open = if closed_low { "[" } else { "(" };
+        return Err(invalid(
+            key,
+            x,
+            format!("must be a finite number in {open}{lo}, {hi})"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(key: &str, n: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
+    if n < lo || n > hi {
+        return Err(invalid(
+            key,
+            n,
+            format!("must be an integer in [{lo}, {hi}]"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_list(
+    key: &str,
+    xs: &[f64],
+    lo: f64,
+    hi: f64,
+    len: (usize, usize),
+) -> Result<(), ConfigError> {
+    if xs.len() < len.0 || xs.len() > len.1 {
+        return Err(invalid(
+            key,
+            xs,
+            format!("must hold {} to {} values", len.0, len.1),
+        ));
+    }
+    for (i, &x) in xs.iter().enumerate() {
+        check_range(&format!("{key}[{i}]"), x, lo, hi, true)?;
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Checks every field against its documented range; an error names the key, the value and
+    /// the rule, and ends with the key's default value as a known-good fix.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check_fields().map_err(|e| match e {
+            ConfigError::Invalid { key, value, rule } => {
+                let rule = match default_of(&key) {
+                    Some(d) => format!("{rule} (default: {d})"),
+                    None => rule,
+                };
+                ConfigError::Invalid { key, value, rule }
+            }
+            other => other,
+        })
+    }
+
+    fn check_fields(&self) -> Result<(), ConfigError> {
+        let p = &self.phase;
+        check_list("phase.lif_v0_mv", &p.lif_v0_mv, -100.0, 100.0, (1, 8))?;
+        check_list("phase.qif_v0", &p.qif_v0, -100.0, 100.0, (1, 8))?;
+
+        let l = &self.lif;
+        check_count("lif.n_neurons", l.n_neurons, 2, 100_000)?;
+        check_range("lif.v0_max_mv", l.v0_max_mv, 0.0, 1000.0, false)?;
+        check_range("lif.tau_ms", l.tau_ms, 0.0, 10_000.0, false)?;
+        check_range(
+            "lif.v_threshold_mv",
+            l.v_threshold_mv,
+            -1000.0,
+            1000.0,
+            true,
+        )?;
+        check_range("lif.v_reset_mv", l.v_reset_mv, -1000.0, 1000.0, true)?;
+        if l.v_reset_mv >= l.v_threshold_mv {
+            return Err(invalid(
+                "lif.v_reset_mv",
+                l.v_reset_mv,
+                format!(
+                    "must be below lif.v_threshold_mv = {:?}; lower the reset or raise the threshold",
+                    l.v_threshold_mv
+                ),
+            ));
+        }
+        check_range("lif.duration_ms", l.duration_ms, 0.0, 100_000.0, false)?;
+        check_step("lif.dt_ms", l.dt_ms, "lif.duration_ms", l.duration_ms)?;
+        check_range(
+            "lif.refractory_ms",
+            l.refractory_ms,
+            0.0,
+            l.duration_ms,
+            true,
+        )?;
+        check_steps("lif", l.n_neurons, l.duration_ms, l.dt_ms)?;
+
+        let q = &self.qif;
+        check_range("qif.tau_ms", q.tau_ms, 0.0, 10_000.0, false)?;
+        check_range("qif.v_threshold", q.v_threshold, -1000.0, 1000.0, true)?;
+        check_range("qif.v_reset", q.v_reset, -1000.0, 1000.0, true)?;
+        if q.v_reset >= q.v_threshold {
+            return Err(invalid(
+                "qif.v_reset",
+                q.v_reset,
+                format!(
+                    "must be below qif.v_threshold = {:?}; lower the reset or raise the threshold",
+                    q.v_threshold
+                ),
+            ));
+        }
+        check_range("qif.v0_min", q.v0_min, -1000.0, 1000.0, true)?;
+        check_range("qif.v0_max", q.v0_max, q.v0_min, 1000.0, true)?;
+        check_range("qif.v0_step", q.v0_step, 0.0, 1000.0, false)?;
+        let points = ((q.v0_max - q.v0_min) / q.v0_step).round() + 1.0;
+        if points > 100_000.0 {
+            return Err(invalid(
+                "qif.v0_step",
+                q.v0_step,
+                format!("gives {points} sweep points, more than 100000; use a larger step"),
+            ));
+        }
+        check_range("qif.duration_ms", q.duration_ms, 0.0, 100_000.0, false)?;
+        check_step("qif.dt_ms", q.dt_ms, "qif.duration_ms", q.duration_ms)?;
+        check_step("qif.dt_accurate_ms", q.dt_accurate_ms, "qif.dt_ms", q.dt_ms)?;
+        check_list(
+            "qif.convergence_dt_ms",
+            &q.convergence_dt_ms,
+            0.0,
+            q.duration_ms,
+            (2, 10),
+        )?;
+        for (i, &dt) in q.convergence_dt_ms.iter().enumerate() {
+            if dt <= 0.0 {
+                return Err(invalid(
+                    &format!("qif.convergence_dt_ms[{i}]"),
+                    dt,
+                    "must be positive",
+                ));
+            }
+            if q.convergence_dt_ms[..i].contains(&dt) {
+                return Err(invalid(
+                    &format!("qif.convergence_dt_ms[{i}]"),
+                    dt,
+                    "appears twice; the study needs distinct steps",
+                ));
+            }
+        }
+        let n = points as usize;
+        check_steps("qif", n, q.duration_ms, q.dt_accurate_ms)?;
+        let finest = q
+            .convergence_dt_ms
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min);
+        check_steps("qif", n, q.duration_ms, finest)?;
+
+        let h = &self.hh;
+        check_count("hh.n_neurons", h.n_neurons, 2, 100_000)?;
+        check_range("hh.i_max_na", h.i_max_na, 0.0, 1000.0, false)?;
+        check_range("hh.area_um2", h.area_um2, 0.0, 1e9, false)?;
+        check_range("hh.duration_ms", h.duration_ms, 0.0, 100_000.0, false)?;
+        check_step("hh.dt_ms", h.dt_ms, "hh.duration_ms", h.duration_ms)?;
+        check_step("hh.dt_converged_ms", h.dt_converged_ms, "hh.dt_ms", h.dt_ms)?;
+        check_steps("hh", h.n_neurons, h.duration_ms, h.dt_converged_ms)?;
+
+        let cs = &self.cs;
+        check_list("cs.g_a_values", &cs.g_a_values, 0.0, 500.0, (1, 20))?;
+        check_range("cs.g_k", cs.g_k, 0.0, 500.0, true)?;
+        let max_ga = cs.g_a_values.iter().cloned().fold(0.0, f64::max);
+        check_range("cs.g_total", cs.g_total, max_ga, 1000.0, true)?;
+        check_range("cs.i_min", cs.i_min, -1000.0, 1000.0, true)?;
+        check_range("cs.i_max", cs.i_max, cs.i_min, 1000.0, false)?;
+        check_range("cs.i_step", cs.i_step, 0.0, 1000.0, false)?;
+        if (cs.i_max - cs.i_min) / cs.i_step > 10_000.0 {
+            return Err(invalid(
+                "cs.i_step",
+                cs.i_step,
+                "gives more than 10000 currents; use a larger step",
+            ));
+        }
+        check_range("cs.dt_ms", cs.dt_ms, 0.0, 0.1, false)?;
+        check_range("cs.transient_ms", cs.transient_ms, 0.0, 10_000.0, true)?;
+        check_range(
+            "cs.duration_ms",
+            cs.duration_ms,
+            cs.transient_ms,
+            100_000.0,
+            false,
+        )?;
+        check_count("cs.spikes_for_rate", cs.spikes_for_rate, 3, 1000)?;
+        check_range("cs.threshold_mv", cs.threshold_mv, -100.0, 50.0, true)?;
+        check_range(
+            "cs.rheobase_tolerance",
+            cs.rheobase_tolerance,
+            0.0,
+            1.0,
+            false,
+        )?;
+        check_range("cs.brian2_dt_ms", cs.brian2_dt_ms, 0.0, 1.0, false)?;
+        check_range("cs.trace_ms", cs.trace_ms, 0.0, 10_000.0, false)?;
+        let runs = 2 * cs.g_a_values.len() * (((cs.i_max - cs.i_min) / cs.i_step) as usize + 40);
+        check_steps("cs", runs, cs.duration_ms, cs.dt_ms)?;
+
+        let c = &self.circles;
+        check_count("circles.n_samples", c.n_samples, 4, 1_000_000)?;
+        check_below("circles.factor", c.factor, 0.0, 1.0, true)?;
+        check_range("circles.noise", c.noise, 0.0, 10.0, true)?;
+        check_below("circles.test_size", c.test_size, 0.0, 1.0, false)?;
+        let n_test = (c.test_size * c.n_samples as f64).ceil() as usize;
+        if n_test < 2 || c.n_samples - n_test < 2 {
+            return Err(invalid(
+                "circles.test_size",
+                c.test_size,
+                format!(
+                    "leaves {n_test} test and {} training points of {}; each split needs at least one point of each class",
+                    c.n_samples - n_test,
+                    c.n_samples
+                ),
+            ));
+        }
+
+        let m = &self.mlp;
+        check_count("mlp.small_hidden", m.small_hidden, 1, 100_000)?;
+        check_count("mlp.small_restarts", m.small_restarts, 1, 10_000)?;
+        check_count("mlp.small_epochs", m.small_epochs, 1, 1_000_000)?;
+        check_count("mlp.wide_hidden", m.wide_hidden, 1, 100_000)?;
+        check_count("mlp.wide_restarts", m.wide_restarts, 1, 10_000)?;
+        check_count("mlp.wide_epochs", m.wide_epochs, 1, 1_000_000)?;
+        check_range("mlp.learning_rate", m.learning_rate, 0.0, 10.0, false)?;
+        check_below("mlp.beta1", m.beta1, 0.0, 1.0, true)?;
+        check_below("mlp.beta2", m.beta2, 0.0, 1.0, true)?;
+        check_range("mlp.epsilon", m.epsilon, 0.0, 1.0, false)?;
+        check_range("mlp.good_loss", m.good_loss, 0.0, 10.0, false)?;
+        check_count("mlp.grid_resolution", m.grid_resolution, 10, 1000)?;
+        let n_train = (c.n_samples - n_test) as f64;
+        for (key, hidden, restarts, epochs) in [
+            (
+                "mlp.small_epochs",
+                m.small_hidden,
+                m.small_restarts,
+                m.small_epochs,
+            ),
+            (
+                "mlp.wide_epochs",
+                m.wide_hidden,
+                m.wide_restarts,
+                m.wide_epochs,
+            ),
+        ] {
+            let work = n_train * hidden as f64 * restarts as f64 * epochs as f64;
+            if work > 2e11 {
+                return Err(invalid(
+                    key,
+                    epochs,
+                    format!(
+                        "training would take {work:.2e} sample-unit-epochs (limit 2e11, hours of \
+                         computing); use fewer epochs, restarts, hidden units or samples"
+                    ),
+                ));
+            }
+        }
+        // Every restart keeps its parameters and loss curve for the report.
+        let kept = |hidden: usize, restarts: usize, epochs: usize| {
+            restarts as f64 * ((4 * hidden + 1) as f64 + epochs as f64 + 1.0) * 8.0
+        };
+        let bytes = kept(m.small_hidden, m.small_restarts, m.small_epochs)
+            + kept(m.wide_hidden, m.wide_restarts, m.wide_epochs);
+        if bytes > 4.0 * 1024f64.powi(3) {
+            return Err(invalid(
+                "mlp.wide_restarts",
+                m.wide_restarts,
+                format!(
+                    "the restarts would need about {:.1} GiB of memory (limit 4 GiB); use fewer \
+                     restarts or hidden units",
+                    bytes / 1024f64.powi(3)
+                ),
+            ));
+        }
+
+        check_count("fit.starts", self.fit.starts, 1, 100)?;
+        check_count("fit.max_iterations", self.fit.max_iterations, 1, 100_000)?;
+        Ok(())
+    }
+}
+
+/// The default value of a dotted key (`qif.dt_ms`, `cs.g_a_values[2]`), as TOML.
+fn default_of(key: &str) -> Option<String> {
+    let defaults = toml::Value::try_from(Config::default()).ok()?;
+    let mut v = &defaults;
+    for part in key.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        v = v.get(name)?;
+        if let Some(i) = index {
+            v = v.get(i)?;
+        }
+    }
+    Some(v.to_string())
+}
+
+/// Checks that a time step is positive, finite and at most the duration it divides.
+fn check_step(key: &str, dt: f64, duration_key: &str, duration: f64) -> Result<(), ConfigError> {
+    if !dt.is_finite() || dt <= 0.0 || dt > duration {
+        return Err(invalid(
+            key,
+            dt,
+            format!("must be a finite number above 0 and at most {duration_key} = {duration:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses runs whose neuron-steps would take unreasonably long (over 2·10¹¹ steps).
+fn check_steps(
+    section: &str,
+    neurons: usize,
+    duration_ms: f64,
+    dt_ms: f64,
+) -> Result<(), ConfigError> {
+    let steps = (duration_ms / dt_ms).ceil() * neurons as f64;
+    if steps > 2e11 {
+        return Err(invalid(
+            &format!("{section}.dt_ms"),
+            dt_ms,
+            format!(
+                "would need {steps:.3e} neuron-steps (limit 2e11); use a larger time step, \
+                 a shorter duration or fewer neurons"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip_through_toml() {
+        let cfg = Config::default();
+        cfg.validate().unwrap();
+        let back: Config = toml::from_str(&cfg.to_toml()).unwrap();
+        assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = toml::from_str::<Config>("[qif]\ntua_ms = 3\n").unwrap_err();
+        assert!(err.to_string().contains("tua_ms"), "{err}");
+    }
+
+    #[test]
+    fn reset_above_threshold_names_the_key() {
+        let mut cfg = Config::default();
+        cfg.qif.v_reset = 20.0;
+        let msg = cfg.validate().unwrap_err().to_string();
+        assert!(msg.starts_with("config key `qif.v_reset` = 20.0"), "{msg}");
+    }
+
+    #[test]
+    fn nan_and_zero_steps_are_rejected() {
+        let mut cfg = Config::default();
+        cfg.lif.dt_ms = 0.0;
+        assert!(
+            cfg.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("lif.dt_ms")
+        );
+        cfg.lif.dt_ms = f64::NAN;
+        assert!(
+            cfg.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("lif.dt_ms")
+        );
+    }
+}
