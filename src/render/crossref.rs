@@ -73,7 +73,7 @@ fn figure_html(f: &Figure, number: usize, caption_html: &str) -> String {
 
 fn table_html(t: &Table, number: usize) -> String {
     let mut s = format!(
-        "<div class=\"table-wrap\" id=\"{}\">\n<table>\n<caption><span class=\"label\">Table {number}.</span> {}</caption>\n<thead><tr>",
+        "<div class=\"table-wrap\" id=\"{}\" tabindex=\"0\" role=\"region\" aria-label=\"Table {number}\">\n<table>\n<caption><span class=\"label\">Table {number}.</span> {}</caption>\n<thead><tr>",
         t.id,
         escape_attr(&t.caption)
     );

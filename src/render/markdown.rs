@@ -75,7 +75,12 @@ pub fn render(markdown: &str, chapter: usize, math: &MathRenderer) -> Result<Ren
     for event in Parser::new_ext(markdown, options) {
         let event = match event {
             Event::InlineMath(tex) => Event::InlineHtml(CowStr::from(math.convert(&tex, false)?)),
-            Event::DisplayMath(tex) => Event::InlineHtml(CowStr::from(math.convert(&tex, true)?)),
+            // A display equation may be wider than a phone: it scrolls inside a focusable
+            // wrapper (a span, since it sits inside a paragraph).
+            Event::DisplayMath(tex) => Event::InlineHtml(CowStr::from(format!(
+                "<span class=\"math-wrap\" tabindex=\"0\">{}</span>",
+                math.convert(&tex, true)?
+            ))),
             other => other,
         };
         match event {

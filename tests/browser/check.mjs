@@ -3,7 +3,7 @@
 // Loads REPORT/index.html in headless Chromium with every non-file request blocked, and checks:
 // no request fails and none leaves the machine; every internal link and anchor resolves (and
 // every linked data file and figure exists); axe-core finds no violations in light and in dark
-// mode; every figure is rendered with a visible, non-empty SVG and a caption. Prints one line
+// mode, at desktop and at phone width; every figure is rendered with a visible, non-empty SVG and a caption. Prints one line
 // per check and a closing line "browser: N passed, M failed"; exits 1 if any check failed.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,14 +87,17 @@ try {
 
   counting = false;
   await page.addScriptTag({ content: axeSource });
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const r = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const out = await axe.run(document, { resultTypes: ['violations'] });
-      return out.violations.map((v) => `${v.id} (${v.nodes.length}×): ${v.help}`);
-    });
-    check(`axe-core finds no violations in ${scheme} mode`, r.length === 0, r.slice(0, 5).join('; '));
+  for (const [width, device] of [[1280, 'desktop'], [390, 'phone']]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const r = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const out = await axe.run(document, { resultTypes: ['violations'] });
+        return out.violations.map((v) => `${v.id} (${v.nodes.length}×): ${v.help}`);
+      });
+      check(`axe-core finds no violations in ${scheme} mode at ${device} width (${width} px)`, r.length === 0, r.slice(0, 5).join('; '));
+    }
   }
 } finally {
   await ctx.close();
