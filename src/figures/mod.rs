@@ -6,6 +6,7 @@ pub mod fi_curves;
 pub mod mlp;
 pub mod phase;
 pub mod style;
+pub mod training;
 
 /// One figure of the report, with its data.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
 use crate::experiments::mlp::{Restart, Verdict, Width};
-use crate::figures::{Figure, mlp};
+use crate::figures::{Figure, mlp, training};
 use crate::ml::circles::exact_sum;
 use serde::Serialize;
 
@@ -265,8 +265,8 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
     let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
         Box::new(|| mlp::circles(&r.mlp)),
         Box::new(|| mlp::decision_regions(&r.mlp, cfg.mlp.grid_resolution)),
-        Box::new(|| mlp::loss_curves(&r.mlp)),
-        Box::new(|| mlp::restarts(&r.mlp)),
+        Box::new(|| training::loss_curves(&r.mlp)),
+        Box::new(|| training::restarts(&r.mlp)),
     ];
     jobs.par_iter().map(|f| f()).collect()
 }
