@@ -44,8 +44,21 @@ fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
     Ok((parent, name))
 }
 
+/// Whether the process that owns a leftover named `.NAME.tmp-PID` may still be running, so its
+/// folder must be left alone (only knowable where /proc exists; elsewhere assume it died).
+fn owner_alive(file_name: &str) -> bool {
+    let Some(pid) = file_name
+        .rsplit('-')
+        .next()
+        .and_then(|p| p.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// Removes staging and old folders left by killed runs, restoring the old report if the
-/// target is missing.
+/// target is missing. Folders of a build that is still running are left alone.
 pub fn clean_leftovers(out: &Path) -> Result<(), Error> {
     let (parent, name) = parent_and_name(out)?;
     let Ok(entries) = fs::read_dir(&parent) else {
@@ -59,6 +72,9 @@ pub fn clean_leftovers(out: &Path) -> Result<(), Error> {
         let Some(n) = file_name.to_str() else {
             continue;
         };
+        if owner_alive(n) {
+            continue;
+        }
         if n.starts_with(&tmp_prefix) {
             fs::remove_dir_all(entry.path())
                 .map_err(io("cannot remove leftover", &entry.path()))?;
@@ -163,13 +179,31 @@ mod tests {
     fn restores_a_report_moved_aside_by_a_killed_run() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("report");
-        let old = dir.path().join(".report.old-1");
+        // PIDs above the kernel's maximum (2^22) never belong to a running process.
+        let old = dir.path().join(".report.old-4294967294");
         fs::create_dir(&old).unwrap();
         fs::write(old.join("x"), "old").unwrap();
-        fs::create_dir(dir.path().join(".report.tmp-1")).unwrap();
+        fs::create_dir(dir.path().join(".report.tmp-4294967294")).unwrap();
         clean_leftovers(&out).unwrap();
         assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "old");
-        assert!(!dir.path().join(".report.tmp-1").exists());
+        assert!(!dir.path().join(".report.tmp-4294967294").exists());
+    }
+
+    #[test]
+    fn leaves_the_folders_of_a_running_build_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        let mut running = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let staging = dir.path().join(format!(".report.tmp-{}", running.id()));
+        fs::create_dir(&staging).unwrap();
+        clean_leftovers(&out).unwrap();
+        let kept = staging.exists();
+        running.kill().unwrap();
+        running.wait().unwrap();
+        assert!(kept, "the staging folder of a running build was removed");
     }
 
     #[test]
