@@ -3,6 +3,9 @@
 use crate::analysis::fit::{self, CurveModel, Fit, Relu, Sigmoid};
 use crate::config::FitConfig;
 
+/// An analytic F-I curve, rate (Hz) as a function of the input.
+pub type Analytic<'a> = &'a (dyn Fn(f64) -> f64 + Sync);
+
 /// Fits of both shapes to one F-I curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurveFits {
@@ -43,7 +46,7 @@ impl CurveFits {
         input_label: &'static str,
         x: Vec<f64>,
         rate_hz: Vec<f64>,
-        analytic: Option<&dyn Fn(f64) -> f64>,
+        analytic: Option<Analytic>,
         cfg: &FitConfig,
     ) -> Self {
         let relu = fit::fit_best(&Relu, &x, &rate_hz, cfg.starts, cfg.max_iterations);

@@ -132,62 +132,42 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Er
         lif.expect("registry has lif_fi"),
         qif.expect("registry has qif_fi"),
     );
-    let qif_rate = |v0| crate::neuron::qif::analytic_rate_hz(&qif_fi::params(&cfg.qif, v0));
-    let lif_rate = |v0| crate::neuron::lif::analytic_rate_hz(&cfg.lif, v0);
-    let (lif_fits, qif_fits) = rayon::join(
-        || {
-            fits::CurveFits::new(
-                "LIF",
-                "v0 (mV)",
-                lif.run.v0_mv.clone(),
-                lif.run.rate_hz.clone(),
-                Some(&lif_rate),
-                &cfg.fit,
-            )
-        },
-        || {
-            fits::CurveFits::new(
-                "QIF",
-                "V0",
-                qif.v0.clone(),
-                qif.rate_accurate_hz.clone(),
-                Some(&qif_rate),
-                &cfg.fit,
-            )
-        },
-    );
-    let fits = vec![lif_fits, qif_fits];
     let hh: hh_fi::HhFiResult = hh.expect("registry has hh_fi");
     let cs: connor_stevens::CsResult = cs.expect("registry has connor_stevens");
-    let standard = &cs.curves[cs.standard];
-    let (hh_fits, cs_fits) = rayon::join(
-        || {
-            fits::CurveFits::new(
-                "HH",
-                "I (nA)",
-                hh.i_na.clone(),
-                hh.rate_converged_hz.clone(),
-                None,
-                &cfg.fit,
-            )
-        },
-        || {
-            fits::CurveFits::new(
-                "CS",
-                "I (µA/cm²)",
-                cs.currents.clone(),
-                standard.rate_hz.clone(),
-                None,
-                &cfg.fit,
-            )
-        },
-    );
+    let qif_rate = |v0| crate::neuron::qif::analytic_rate_hz(&qif_fi::params(&cfg.qif, v0));
+    let lif_rate = |v0| crate::neuron::lif::analytic_rate_hz(&cfg.lif, v0);
+    // The four F-I curves fitted by ReLU and sigmoid, with their analytic curves where known.
+    let curves = [
+        (
+            "LIF",
+            "v0 (mV)",
+            &lif.run.v0_mv,
+            &lif.run.rate_hz,
+            Some(&lif_rate as fits::Analytic),
+        ),
+        ("QIF", "V0", &qif.v0, &qif.rate_accurate_hz, Some(&qif_rate)),
+        ("HH", "I (nA)", &hh.i_na, &hh.rate_converged_hz, None),
+        (
+            "CS",
+            "I (µA/cm²)",
+            &cs.currents,
+            &cs.curves[cs.standard].rate_hz,
+            None,
+        ),
+    ];
+    let mut fits: Vec<fits::CurveFits> = curves
+        .par_iter()
+        .map(|&(name, label, x, y, analytic)| {
+            fits::CurveFits::new(name, label, x.to_vec(), y.to_vec(), analytic, &cfg.fit)
+        })
+        .collect();
+    let fits_conductance = fits.split_off(2);
     Ok(Results {
         phase,
         lif,
         qif,
         fits,
-        fits_conductance: vec![hh_fits, cs_fits],
+        fits_conductance,
         hh,
         cs,
         mlp: mlp.expect("registry has mlp"),
