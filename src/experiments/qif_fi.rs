@@ -110,8 +110,30 @@ fn euler_rates(cfg: &QifConfig, v0: &[f64], dt_ms: f64) -> Result<Vec<f64>, Nume
         .collect()
 }
 
+/// Why the QIF experiment failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QifError {
+    /// A simulation blew up.
+    #[error(transparent)]
+    Numerical(#[from] NumericalError),
+    /// Too few inputs fire for the error statistics and the convergence order.
+    #[error(
+        "only {firing} of {inputs} QIF inputs fire {periods} times in qif.duration_ms = {duration_ms} ms; \
+         the error statistics need at least 2: raise qif.v0_max or lengthen qif.duration_ms",
+        periods = COMPARED_PERIODS
+    )]
+    TooFewFiring {
+        /// Inputs that fire often enough.
+        firing: usize,
+        /// Inputs of the sweep.
+        inputs: usize,
+        /// The run's length (ms).
+        duration_ms: f64,
+    },
+}
+
 /// Runs the sweep with both methods, the analytic curve and the convergence study.
-pub fn run(cfg: &Config) -> Result<QifFiResult, NumericalError> {
+pub fn run(cfg: &Config) -> Result<QifFiResult, QifError> {
     let q = &cfg.qif;
     let v0 = sweep(q);
     let per_input: Vec<(u32, f64, f64)> = v0
@@ -138,6 +160,13 @@ pub fn run(cfg: &Config) -> Result<QifFiResult, NumericalError> {
     let min_rate_hz = min_compared_rate_hz(q.duration_ms);
     let mask: Vec<bool> = rate_analytic_hz.iter().map(|&a| a >= min_rate_hz).collect();
     let compared_inputs = mask.iter().filter(|&&m| m).count();
+    if compared_inputs < 2 {
+        return Err(QifError::TooFewFiring {
+            firing: compared_inputs,
+            inputs: v0.len(),
+            duration_ms: q.duration_ms,
+        });
+    }
 
     let method_error = |method, dt_ms, sim: &[f64]| {
         let (max_abs_error_hz, max_relative_error, rms_relative_error) =
@@ -235,6 +264,20 @@ mod tests {
         assert_eq!(v[0], -1.0);
         assert_eq!(v[100], 0.0);
         assert_eq!(v[600], 5.0);
+    }
+
+    #[test]
+    fn a_sweep_without_firing_inputs_is_a_clear_error() {
+        let mut cfg = Config::default();
+        cfg.qif.v0_min = -1.0;
+        cfg.qif.v0_max = -0.5;
+        cfg.qif.v0_step = 0.1;
+        let err = run(&cfg).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "only 0 of 6 QIF inputs fire 3 times in qif.duration_ms = 2000 ms; the error \
+             statistics need at least 2: raise qif.v0_max or lengthen qif.duration_ms"
+        );
     }
 
     #[test]

@@ -375,8 +375,8 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .x_label_area_size(48)
             .y_label_area_size(72)
             .build_cartesian_2d(
-                (dlo / 1.5..dhi * 1.5).log_scale(),
-                (elo / 2.0..ehi * 2.0).log_scale(),
+                style::log_range(dlo, dhi, 1.5).log_scale(),
+                style::log_range(elo, ehi, 2.0).log_scale(),
             )
             .map_err(&err)?;
         chart
@@ -433,4 +433,36 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
         svg,
         csv: style::csv(&["dt_ms", "rms_relative_error", "max_abs_error_hz"], rows),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiments::qif_fi::ConvergencePoint;
+
+    #[test]
+    fn convergence_figure_survives_errors_of_zero() {
+        // A method that is exact at every step gives errors of 0, which a log axis cannot
+        // show; the figure must still be drawn (plotters loops forever on a log axis from 0).
+        let point = |dt_ms| ConvergencePoint {
+            dt_ms,
+            rms_relative_error: 0.0,
+            max_abs_error_hz: 0.0,
+        };
+        let r = QifFiResult {
+            v0: vec![1.0],
+            spike_count: vec![1],
+            rate_euler_hz: vec![1.0],
+            rate_accurate_hz: vec![1.0],
+            rate_analytic_hz: vec![1.0],
+            rate_limit_hz: vec![1.0],
+            compared_inputs: 1,
+            method_errors: Vec::new(),
+            convergence: vec![point(0.2), point(0.1)],
+            observed_order: f64::NAN,
+            asymptotic_order: f64::NAN,
+        };
+        let f = convergence(&r).unwrap();
+        assert!(f.svg.contains("</svg>"));
+    }
 }

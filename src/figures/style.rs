@@ -175,6 +175,26 @@ where
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV is UTF-8")
 }
 
+/// A range for a logarithmic axis around positive data from `lo` to `hi`, widened by
+/// `factor` on each side. Zero, negative or non-finite ends (a loss that underflowed to 0, an
+/// error that vanished) are replaced so the axis always spans positive, finite decades:
+/// plotters cannot lay out a logarithmic axis that starts at 0.
+pub fn log_range(lo: f64, hi: f64, factor: f64) -> std::ops::Range<f64> {
+    let floor = 1e-300;
+    let hi = if hi.is_finite() && hi > floor {
+        hi
+    } else {
+        1.0
+    };
+    let lo = if lo.is_finite() && lo > floor {
+        lo.min(hi)
+    } else {
+        hi * 1e-6
+    };
+    let (lo, hi) = (lo / factor, hi * factor);
+    if hi > lo { lo..hi } else { lo..lo * 10.0 }
+}
+
 /// Padded axis range covering all finite values of the slices.
 pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64> {
     let (lo, hi) = values
@@ -191,6 +211,24 @@ pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ranges_are_positive_and_ordered() {
+        for (lo, hi) in [
+            (0.0, 0.0),
+            (0.0, 1e-3),
+            (f64::NAN, 2.0),
+            (1e-4, 1e-4),
+            (-1.0, 5.0),
+        ] {
+            let r = log_range(lo, hi, 2.0);
+            assert!(
+                r.start > 0.0 && r.end > r.start && r.end.is_finite(),
+                "{lo}, {hi}: {r:?}"
+            );
+        }
+        assert_eq!(log_range(1e-3, 1e-1, 2.0), 5e-4..2e-1);
+    }
 
     #[test]
     fn palette_colours_become_css_variables() {

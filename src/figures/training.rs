@@ -72,7 +72,7 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
             .y_label_area_size(72)
             .build_cartesian_2d(
                 (1.0..max_epochs as f64).log_scale(),
-                (lo / 2.0..hi * 2.0).log_scale(),
+                style::log_range(lo, hi, 2.0).log_scale(),
             )
             .map_err(&err)?;
         chart
