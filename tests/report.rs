@@ -125,6 +125,37 @@ fn report_has_every_figure_data_file_and_section() {
 }
 
 #[test]
+fn degenerate_settings_give_a_report_without_non_numbers() {
+    // Nothing fires in the LIF sweep, no small network trains long enough to be good, the
+    // Connor-Stevens sweep has a single model: the commentary must adapt, not print NaN.
+    let mut cfg = small();
+    cfg.lif.v0_max_mv = 5.0;
+    cfg.mlp.small_epochs = 1;
+    cfg.mlp.wide_epochs = 1;
+    cfg.cs.g_a_values = vec![47.7];
+    let files = build_with_threads(&cfg, 2);
+    let html = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.path == "index.html")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert_no_non_numbers(&html);
+}
+
+/// Fails if the words NaN or inf (as printed by Rust for non-finite floats) are on the page.
+fn assert_no_non_numbers(html: &str) {
+    let bad: Vec<&str> = html
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| *w == "NaN" || *w == "inf")
+        .collect();
+    assert!(bad.is_empty(), "non-numbers reached the page: {bad:?}");
+}
+
+#[test]
 fn bytes_do_not_depend_on_threads_or_runs() {
     let cfg = small();
     let one = build_with_threads(&cfg, 1);

@@ -64,11 +64,13 @@ pub struct View {
     small_good: Option<RestartView>,
     small_failed: Option<RestartView>,
     wide_example: RestartView,
-    failed_dead_mean: String,
-    good_dead_mean: String,
-    speedup_epochs: String,
+    /// Mean dead units of failed and of good small restarts, when both kinds exist.
+    dead_means: Option<(String, String)>,
+    more_dead_when_failed: bool,
+    /// Median epochs to the loss bound, small over wide, when both reach it.
+    speedup_epochs: Option<String>,
     wide_always_good: bool,
-    small_good_min_test_pct: String,
+    small_good_min_test_pct: Option<String>,
 }
 
 fn verdict_name(v: Verdict) -> &'static str {
@@ -198,20 +200,22 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             .first_failed()
             .map(|x| restart_view(x, m.small.hidden)),
         wide_example: restart_view(wide_example, m.wide.hidden),
-        failed_dead_mean: sig(dead_of(false), 2),
-        good_dead_mean: sig(dead_of(true), 2),
-        speedup_epochs: sig(median_epochs(&m.small) / median_epochs(&m.wide), 2),
+        dead_means: (dead_of(false).is_finite() && dead_of(true).is_finite())
+            .then(|| (sig(dead_of(false), 2), sig(dead_of(true), 2))),
+        more_dead_when_failed: dead_of(false) > dead_of(true),
+        speedup_epochs: {
+            let ratio = median_epochs(&m.small) / median_epochs(&m.wide);
+            ratio.is_finite().then(|| sig(ratio, 2))
+        },
         wide_always_good: m.wide.count(Verdict::Good) == m.wide.restarts.len(),
-        small_good_min_test_pct: fixed(
-            100.0
-                * m.small
-                    .restarts
-                    .iter()
-                    .filter(|x| x.verdict == Verdict::Good)
-                    .map(|x| x.test_accuracy)
-                    .fold(1.0, f64::min),
-            0,
-        ),
+        small_good_min_test_pct: m
+            .small
+            .restarts
+            .iter()
+            .filter(|x| x.verdict == Verdict::Good)
+            .map(|x| x.test_accuracy)
+            .reduce(f64::min)
+            .map(|a| fixed(100.0 * a, 0)),
     }
 }
 
