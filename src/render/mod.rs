@@ -104,7 +104,7 @@ pub struct SeedRow {
 pub fn seed_rows(results: &Results, cfg: &Config) -> Vec<SeedRow> {
     let mut rows = vec![
         SeedRow {
-            what: "master seed (config key `seed`)".into(),
+            what: "master seed (config key: seed)".into(),
             seed: cfg.seed.to_string(),
         },
         SeedRow {
