@@ -2,7 +2,7 @@
 //! their residuals, and the convergence of the clock-driven QIF simulation.
 
 use super::Figure;
-use super::style::{self, INK, PALETTE, plot_error};
+use super::style::{self, PALETTE, plot_error};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::fits::CurveFits;
@@ -42,14 +42,7 @@ pub(crate) fn line_chart(
         .y_label_area_size(64)
         .build_cartesian_2d(x_range, y_range)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(INK.mix(0.06))
-        .bold_line_style(INK.mix(0.12))
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style(style::label_font())
-        .label_style(style::tick_font())
+    style::mesh(&mut chart, x_desc, y_desc)
         .draw()
         .map_err(&err)?;
     for l in lines {
@@ -379,16 +372,9 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
                 style::log_range(elo, ehi, 2.0).log_scale(),
             )
             .map_err(&err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(INK.mix(0.06))
-            .bold_line_style(INK.mix(0.12))
-            .x_desc("dt (ms)")
-            .y_desc("RMS relative error")
+        style::mesh(&mut chart, "dt (ms)", "RMS relative error")
             .x_label_formatter(&|x| format!("{x}"))
             .y_label_formatter(&|y| format!("{y:.0e}"))
-            .axis_desc_style(style::label_font())
-            .label_style(style::tick_font())
             .draw()
             .map_err(&err)?;
         let pts: Vec<(f64, f64)> = dts.iter().copied().zip(errs.iter().copied()).collect();

@@ -102,13 +102,8 @@ pub fn circles(r: &MlpResult) -> Result<Figure, Error> {
             .y_label_area_size(52)
             .build_cartesian_2d(lo..hi, lo..hi)
             .map_err(&err)?;
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart, "x0", "x1")
             .disable_mesh()
-            .x_desc("x0")
-            .y_desc("x1")
-            .axis_desc_style(style::label_font())
-            .label_style(style::tick_font())
             .draw()
             .map_err(&err)?;
         draw_points(&mut chart, r, ID, true)?;
@@ -158,15 +153,10 @@ fn region_panel(
         .y_label_area_size(48)
         .build_cartesian_2d(lo..hi, lo..hi)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
+    style::mesh(&mut chart, "x0", "x1")
         .disable_mesh()
         .x_labels(5)
         .y_labels(5)
-        .x_desc("x0")
-        .y_desc("x1")
-        .axis_desc_style(style::label_font())
-        .label_style(style::tick_font())
         .draw()
         .map_err(&err)?;
     let cell = (hi - lo) / resolution as f64;

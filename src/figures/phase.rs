@@ -47,13 +47,8 @@ fn draw_panel(
         .y_label_area_size(56)
         .build_cartesian_2d(p.x_range.clone(), p.y_range.clone())
         .map_err(&err)?;
-    chart
-        .configure_mesh()
+    style::mesh(&mut chart, p.x_desc, "τ dV/dt")
         .disable_mesh()
-        .x_desc(p.x_desc)
-        .y_desc("τ dV/dt")
-        .axis_desc_style(style::label_font())
-        .label_style(style::tick_font())
         .draw()
         .map_err(&err)?;
     // Zero line, threshold and reset.

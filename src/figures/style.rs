@@ -2,6 +2,9 @@
 //! the post-processing that makes plotters' SVG follow the page's light or dark theme.
 
 use crate::error::Error;
+use plotters::chart::MeshStyle;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 
@@ -32,6 +35,28 @@ pub fn label_font() -> TextStyle<'static> {
 /// Text style of tick labels and legends.
 pub fn tick_font() -> TextStyle<'static> {
     (FONT, 14).into_font().color(&INK)
+}
+
+/// Starts a chart's mesh in the shared look (faint grid, axis titles and tick labels in the
+/// figure fonts); callers add what differs and then `draw` it.
+pub fn mesh<'a, 'b, DB, X, Y, XT, YT>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut m = chart.configure_mesh();
+    m.light_line_style(INK.mix(0.06))
+        .bold_line_style(INK.mix(0.12))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(label_font())
+        .label_style(tick_font());
+    m
 }
 
 /// Draws the legend of a chart in the shared style: transparent background, faint border.

@@ -2,7 +2,7 @@
 //! outcomes over restarts.
 
 use super::Figure;
-use super::style::{self, INK, PALETTE, plot_error};
+use super::style::{self, PALETTE, plot_error};
 use crate::error::Error;
 use crate::experiments::mlp::{MlpResult, Restart};
 use plotters::prelude::*;
@@ -75,16 +75,9 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
                 style::log_range(lo, hi, 2.0).log_scale(),
             )
             .map_err(&err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(INK.mix(0.06))
-            .bold_line_style(INK.mix(0.12))
-            .x_desc("epoch + 1")
-            .y_desc("mean logistic loss")
+        style::mesh(&mut chart, "epoch + 1", "mean logistic loss")
             .x_label_formatter(&|x| format!("{x}"))
             .y_label_formatter(&|y| format!("{y:.0e}"))
-            .axis_desc_style(style::label_font())
-            .label_style(style::tick_font())
             .draw()
             .map_err(&err)?;
         for (label, restart, color) in &curves {
@@ -158,17 +151,10 @@ fn histogram_panel(
         .y_label_area_size(56)
         .build_cartesian_2d(edges[0]..edges[edges.len() - 1], 0.0..top * 1.15)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
+    style::mesh(&mut chart, x_desc, "restarts")
         .disable_x_mesh()
-        .light_line_style(INK.mix(0.06))
-        .bold_line_style(INK.mix(0.12))
-        .x_desc(x_desc)
-        .y_desc("restarts")
         .x_label_formatter(label_fmt)
         .y_label_formatter(&|y| format!("{y:.0}"))
-        .axis_desc_style(style::label_font())
-        .label_style(style::tick_font())
         .draw()
         .map_err(&err)?;
     let n = series.len() as f64;
