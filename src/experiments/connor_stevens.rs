@@ -360,12 +360,8 @@ pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
             )
         })
         .collect::<Result<_, _>>()?;
-    let index = |g_a: f64, g_k: f64| {
-        models
-            .iter()
-            .position(|m| m.0.to_bits() == g_a.to_bits() && m.1.to_bits() == g_k.to_bits())
-            .expect("every setting was simulated")
-    };
+    let index =
+        |g_a: f64, g_k: f64| model_index(&models, g_a, g_k).expect("every setting was simulated");
     let curves: Vec<CsCurve> = settings
         .iter()
         .map(|&(convention, g_a, g_k)| {
@@ -452,6 +448,13 @@ pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
     })
 }
 
+/// Position of the model (g_A, g_K) among the simulated ones, compared bit for bit.
+fn model_index(models: &[(f64, f64)], g_a: f64, g_k: f64) -> Option<usize> {
+    models
+        .iter()
+        .position(|m| m.0.to_bits() == g_a.to_bits() && m.1.to_bits() == g_k.to_bits())
+}
+
 /// The sweep rates of `m` if it was part of the sweep, else a fresh sweep.
 fn index_or_run(
     models: &[(f64, f64)],
@@ -460,10 +463,7 @@ fn index_or_run(
     m: &ConnorStevens,
     currents: &[f64],
 ) -> Result<Vec<f64>, NumericalError> {
-    if let Some(k) = models
-        .iter()
-        .position(|x| x.0.to_bits() == m.g_a.to_bits() && x.1.to_bits() == m.g_k.to_bits())
-    {
+    if let Some(k) = model_index(models, m.g_a, m.g_k) {
         return Ok(per_model[k].to_vec());
     }
     currents.par_iter().map(|&i| p.rate(m, i)).collect()

@@ -163,16 +163,17 @@ pub fn run<M: Model<N>, const N: usize>(
     Ok(times)
 }
 
-/// Rate (Hz) from the mean interspike interval of the spikes after `transient_ms`;
-/// 0 with fewer than two such spikes.
-pub fn rate_after_transient(times_ms: &[f64], transient_ms: f64) -> f64 {
-    let late: Vec<f64> = times_ms
-        .iter()
-        .copied()
-        .filter(|&t| t >= transient_ms)
-        .collect();
-    match late.as_slice() {
-        [first, .., last] if last > first => 1000.0 * (late.len() - 1) as f64 / (last - first),
+/// Rate (Hz) from the mean interspike interval of spike times (ms): (n − 1)/(t_n − t_1);
+/// 0 with fewer than two spikes.
+pub fn isi_rate_hz(times_ms: &[f64]) -> f64 {
+    match times_ms {
+        [first, .., last] if last > first => 1000.0 * (times_ms.len() - 1) as f64 / (last - first),
         _ => 0.0,
     }
+}
+
+/// [`isi_rate_hz`] of the spikes at or after `transient_ms` (spike times are increasing).
+pub fn rate_after_transient(times_ms: &[f64], transient_ms: f64) -> f64 {
+    let first_late = times_ms.partition_point(|&t| t < transient_ms);
+    isi_rate_hz(&times_ms[first_late..])
 }

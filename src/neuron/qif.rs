@@ -9,7 +9,7 @@
 //!
 //! Rates come from the interspike intervals: (n − 1)/(t_n − t_1) for n ≥ 2 spikes, else 0.
 
-use super::conductance::{self, Model};
+use super::conductance::{self, Model, isi_rate_hz};
 use crate::error::NumericalError;
 
 /// Parameters of one QIF neuron (time in ms).
@@ -39,14 +39,6 @@ impl SpikeTrain {
     pub fn from_times(times_ms: Vec<f64>) -> SpikeTrain {
         let rate_hz = isi_rate_hz(&times_ms);
         SpikeTrain { times_ms, rate_hz }
-    }
-}
-
-/// (n − 1)/(t_n − t_1) in Hz for spike times in ms; 0 with fewer than two spikes.
-pub fn isi_rate_hz(times_ms: &[f64]) -> f64 {
-    match times_ms {
-        [first, .., last] if last > first => 1000.0 * (times_ms.len() - 1) as f64 / (last - first),
-        _ => 0.0,
     }
 }
 
