@@ -48,6 +48,18 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// The output folder cannot be used as asked (exit code 2): it is not neuroreport's, holds
+    /// files neuroreport did not write, is a link, or another build is writing it.
+    #[error("{path}: {problem}")]
+    Target {
+        /// The folder or file concerned.
+        path: String,
+        /// What is wrong and what to do.
+        problem: String,
+    },
+    /// The work the configuration asks for exceeds the budget (exit code 2).
+    #[error("{0}")]
+    Budget(String),
     /// Reading or writing a file failed.
     #[error("{action} {path}")]
     Io {
@@ -59,6 +71,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for bad usage, configuration or target, 1 for
+    /// a failure while building.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) | Error::Target { .. } | Error::Budget(_) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// Result with the library's [`Error`].

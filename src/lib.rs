@@ -25,13 +25,16 @@ pub mod seed;
 use config::Config;
 pub use error::{Error, Result};
 use output::OutputFile;
-use sha2::{Digest, Sha256};
+use output::sha256_hex;
 use std::path::Path;
 
 /// Receives progress from a build; the binary shows it as a progress bar.
 pub trait Progress: Sync {
     /// A stage or experiment started or finished; `message` says which.
     fn step(&self, message: &str);
+    /// Something the user should know that does not stop the build (a leftover folder kept
+    /// because it is not provably this program's, say).
+    fn warn(&self, _message: &str) {}
 }
 
 /// Progress that goes nowhere.
@@ -44,13 +47,6 @@ impl Progress for NoProgress {
 /// Number of [`Progress::step`] calls a build makes.
 pub fn progress_steps() -> u64 {
     experiments::EXPERIMENTS.len() as u64 + 3
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Computes every file of the report, in memory, without writing anything.
@@ -90,29 +86,42 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
         bytes: page.into_bytes(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut manifest = String::from("{\n  \"generator\": \"neuroreport ");
-    manifest.push_str(env!("CARGO_PKG_VERSION"));
-    manifest.push_str("\",\n  \"files\": {\n");
-    let entries: Vec<String> = files
-        .iter()
-        .map(|f| format!("    \"{}\": \"{}\"", f.path, sha256_hex(&f.bytes)))
-        .collect();
-    manifest.push_str(&entries.join(",\n"));
-    manifest.push_str("\n  }\n}\n");
-    files.push(OutputFile {
-        path: "manifest.json".into(),
-        bytes: manifest.into_bytes(),
-    });
+    let manifest = output::manifest(&files);
+    files.push(manifest);
     Ok(files)
 }
 
 /// Builds the report and writes it atomically to `out`.
+///
+/// Before any work it takes the target's lock (a second build into the same folder fails at
+/// once), undoes what an interrupted build left behind, and checks that the folder may be
+/// replaced (see [`output`]).
 pub fn build_report(cfg: &Config, out: &Path, progress: &dyn Progress) -> Result<()> {
+    cfg.validate()?;
+    // Checked before the lock too, so a refused folder gets no lock file beside it.
+    output::check_target(out)?;
+    let _lock = output::lock_target(out)?;
+    let warn = |m: &str| progress.warn(m);
+    output::recover(out, &warn)?;
     output::check_target(out)?;
     let files = build_files(cfg, progress)?;
-    output::write_report(out, &files)?;
+    output::write_report(out, &files, &warn)?;
     progress.step("report written");
     Ok(())
+}
+
+/// `text` with control characters (terminal escape codes among them) shown as `\u{..}`, so
+/// printing a tampered file cannot drive the terminal.
+pub fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// One way the files on disk differ from a fresh build.
@@ -122,6 +131,9 @@ pub enum Difference {
     Missing(String),
     /// The folder has this file, the build does not make it.
     Extra(String),
+    /// The build makes this file; the folder has a link, folder or special file there
+    /// (never followed).
+    NotAFile(String),
     /// Both have the file with different bytes; for text files, the first differing line
     /// (1-based) with the folder's and the build's version of it.
     Differs {
@@ -135,20 +147,26 @@ pub enum Difference {
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Difference::Missing(p) => write!(f, "{p}: missing from the folder"),
-            Difference::Extra(p) => write!(f, "{p}: not produced by the code"),
+            Difference::Missing(p) => write!(f, "{}: missing from the folder", escape(p)),
+            Difference::Extra(p) => write!(f, "{}: not produced by the code", escape(p)),
+            Difference::NotAFile(p) => write!(
+                f,
+                "{}: not a regular file in the folder (a link, folder or special file)",
+                escape(p)
+            ),
             Difference::Differs {
                 path,
                 first_line: None,
-            } => write!(f, "{path}: contents differ"),
+            } => write!(f, "{}: contents differ", escape(path)),
             Difference::Differs {
                 path,
                 first_line: Some((n, on_disk, rebuilt)),
             } => {
-                let cut = |s: &str| s.chars().take(160).collect::<String>();
+                let cut = |s: &str| escape(&s.chars().take(160).collect::<String>());
                 write!(
                     f,
-                    "{path}: first difference at line {n}\n    committed: {}\n    rebuilt:   {}",
+                    "{}: first difference at line {n}\n    committed: {}\n    rebuilt:   {}",
+                    escape(path),
                     cut(on_disk),
                     cut(rebuilt)
                 )
@@ -157,48 +175,30 @@ impl std::fmt::Display for Difference {
     }
 }
 
-fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-        action: "cannot read folder",
-        path: dir.display().to_string(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Io {
-            action: "cannot read folder",
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let path = entry.path();
-        if path.is_dir() {
-            list_files(root, &path, out)?;
-        } else {
-            let rel = path.strip_prefix(root).expect("below root");
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
-}
-
 /// Rebuilds the report in memory and compares it, file by file and byte by byte, with the
 /// folder `dir`. An empty list means the folder is exactly what the code produces.
 pub fn check_report(cfg: &Config, dir: &Path, progress: &dyn Progress) -> Result<Vec<Difference>> {
-    if !dir.is_dir() {
-        return Err(Error::Io {
-            action: "no report folder to check at",
+    let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    if !is_dir {
+        return Err(Error::Target {
             path: dir.display().to_string(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "build it first with `cargo run --release`",
-            ),
+            problem: "no report folder to check here (symbolic links are not followed); \
+                      build it first with `cargo run --release`"
+                .into(),
         });
     }
     let files = build_files(cfg, progress)?;
-    let mut on_disk = Vec::new();
-    list_files(dir, dir, &mut on_disk)?;
-    on_disk.sort();
+    let on_disk = output::walk(dir)?;
     let mut differences = Vec::new();
     for f in &files {
+        let kind = on_disk.iter().find(|(p, _)| *p == f.path).map(|(_, k)| *k);
+        if kind != Some(output::Kind::File) {
+            differences.push(match kind {
+                Some(_) => Difference::NotAFile(f.path.clone()),
+                None => Difference::Missing(f.path.clone()),
+            });
+            continue;
+        }
         let path = dir.join(&f.path);
         match std::fs::read(&path) {
             Err(_) => differences.push(Difference::Missing(f.path.clone())),
@@ -239,8 +239,8 @@ pub fn check_report(cfg: &Config, dir: &Path, progress: &dyn Progress) -> Result
             }
         }
     }
-    for p in on_disk {
-        if !files.iter().any(|f| f.path == p) {
+    for (p, kind) in on_disk {
+        if kind != output::Kind::Dir && !files.iter().any(|f| f.path == p) {
             differences.push(Difference::Extra(p));
         }
     }

@@ -3,10 +3,12 @@
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use neuroreport::Progress;
 use neuroreport::config::Config;
-use neuroreport::{Error, Progress};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Runs the homework's experiments and writes the HTML report.
 #[derive(Debug, Parser)]
@@ -40,6 +42,18 @@ impl Progress for Bar {
         self.0.set_message(message.to_string());
         self.0.inc(1);
     }
+    fn warn(&self, message: &str) {
+        self.0.suspend(|| {
+            // A warning that cannot be shown is not worth failing the build for.
+            let _ = writeln!(std::io::stderr(), "warning: {message}");
+        });
+    }
+}
+
+/// Writes `text` to stderr; a failed write (a full disk, a closed pipe) is an error.
+fn say(text: std::fmt::Arguments) -> Result<(), (u8, anyhow::Error)> {
+    writeln!(std::io::stderr(), "{text}")
+        .map_err(|e| (1, anyhow::anyhow!("cannot write to standard error: {e}")))
 }
 
 fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
@@ -48,8 +62,11 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
         None => Config::default(),
     };
     if args.print_config {
-        print!("{}", neuroreport::config::annotated_toml(&cfg));
-        return Ok(());
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(neuroreport::config::annotated_toml(&cfg).as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| (1, anyhow::anyhow!("cannot write to standard output: {e}")));
     }
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
@@ -69,19 +86,25 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
             .expect("valid progress template"),
     );
+    if !args.quiet {
+        bar.enable_steady_tick(Duration::from_millis(100));
+    }
     let progress = Bar(bar);
     if args.check {
         let result = neuroreport::check_report(&cfg, &args.out, &progress);
         progress.0.finish_and_clear();
-        let differences = result.map_err(|e| (exit_code(&e), e.into()))?;
+        let differences = result.map_err(|e| (e.exit_code(), e.into()))?;
         if differences.is_empty() {
             if !args.quiet {
-                eprintln!("{} is reproduced byte for byte", args.out.display());
+                say(format_args!(
+                    "{} is reproduced byte for byte",
+                    args.out.display()
+                ))?;
             }
             return Ok(());
         }
         for d in &differences {
-            eprintln!("{d}");
+            say(format_args!("{d}"))?;
         }
         return Err((
             1,
@@ -97,20 +120,15 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     match result {
         Ok(()) => {
             if !args.quiet {
-                eprintln!(
+                say(format_args!(
                     "report written to {}",
                     args.out.join("index.html").display()
-                );
+                ))?;
             }
             Ok(())
         }
-        Err(e) => Err((exit_code(&e), e.into())),
+        Err(e) => Err((e.exit_code(), e.into())),
     }
-}
-
-/// 2 for bad configuration, 1 for any other failure.
-fn exit_code(e: &Error) -> u8 {
-    if matches!(e, Error::Config(_)) { 2 } else { 1 }
 }
 
 fn main() -> ExitCode {
@@ -118,7 +136,8 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, e)) => {
-            eprintln!("error: {e:#}");
+            // If even this cannot be written, the exit code still tells.
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(code)
         }
     }

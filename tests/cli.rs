@@ -251,7 +251,7 @@ fn assert_previous_report_untouched(dir: &Path) {
     assert!(
         names
             .iter()
-            .all(|n| !n.to_string_lossy().starts_with(".report")),
+            .all(|n| !n.to_string_lossy().starts_with(".report") || n == ".report.lock"),
         "staging folder left behind: {names:?}"
     );
 }
@@ -300,8 +300,8 @@ fn bad_files_and_paths_exit_with_clear_messages() {
         ),
         (
             &["--config", "small.toml", "--out", "taken", "-q"],
-            1,
-            "error: output path exists and is not a folder: taken: choose another --out\n",
+            2,
+            "error: taken: exists and is not a folder; choose another --out\n",
         ),
         (
             &[
@@ -311,8 +311,8 @@ fn bad_files_and_paths_exit_with_clear_messages() {
                 "no/such/parent/report",
                 "-q",
             ],
-            1,
-            "error: parent of the output folder does not exist: no/such/parent: create it first\n",
+            2,
+            "error: no/such/parent: the parent of the output folder does not exist; create it first\n",
         ),
         (
             &["--jobs", "0", "-q"],
@@ -345,7 +345,7 @@ fn an_unwritable_output_folder_fails_cleanly() {
     ));
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: cannot create staging folder /proc/.neuroreport-test.tmp-"),
+        stderr.starts_with("error: cannot open the lock file /proc/.neuroreport-test.lock"),
         "{stderr}"
     );
 }
@@ -434,7 +434,7 @@ fn a_killed_build_leaves_the_previous_report_and_the_next_run_cleans_up() {
         let leftovers: Vec<_> = std::fs::read_dir(d)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".report"))
+            .filter(|n| n.starts_with(".report") && n != ".report.lock")
             .collect();
         assert!(
             leftovers.is_empty(),

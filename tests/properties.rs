@@ -89,7 +89,7 @@ proptest! {
         let period = qif::analytic_period_ms(&p).unwrap();
         let dt = (period / 2000.0).min(0.01);
         let sim = qif::simulate_rk4(&p, 4.5 * period, dt).unwrap();
-        prop_assert!(sim.times_ms.len() >= 3);
+        prop_assert!(sim.count >= 3);
         let analytic = qif::analytic_rate_hz(&p);
         prop_assert!((sim.rate_hz - analytic).abs() <= 1e-3 * analytic, "sim {} analytic {}", sim.rate_hz, analytic);
     }

@@ -64,7 +64,7 @@ fn phase_portraits() {
 struct LifSummary {
     total_spikes: u64,
     first_firing_v0_mv: String,
-    spike_counts_at: Vec<(usize, String, u32)>,
+    spike_counts_at: Vec<(usize, String, u64)>,
     max_spike_count_error: String,
 }
 
@@ -72,7 +72,7 @@ struct LifSummary {
 fn lif_fi_curve() {
     let r = &results().lif;
     let summary = LifSummary {
-        total_spikes: r.run.spike_count.iter().map(|&c| u64::from(c)).sum(),
+        total_spikes: r.run.spike_count.iter().sum(),
         first_firing_v0_mv: r6(r.first_firing_v0_mv.unwrap()),
         spike_counts_at: [0, 499, 500, 501, 600, 750, 999]
             .into_iter()
@@ -86,7 +86,7 @@ fn lif_fi_curve() {
 #[derive(Serialize)]
 struct QifPoint {
     v0: f64,
-    spike_count: u32,
+    spike_count: u64,
     rate_euler_hz: String,
     rate_accurate_hz: String,
     rate_analytic_hz: String,
@@ -251,7 +251,7 @@ fn connor_stevens_onsets() {
 struct HhSummary {
     total_spikes: u64,
     total_spikes_converged: u64,
-    counts_at: Vec<(usize, u32, u32)>,
+    counts_at: Vec<(usize, u64, u64)>,
 }
 
 #[test]
@@ -260,8 +260,8 @@ fn hodgkin_huxley_fi_curve() {
     snapshot(
         "hh_fi",
         &HhSummary {
-            total_spikes: h.spike_count.iter().map(|&c| u64::from(c)).sum(),
-            total_spikes_converged: h.spike_count_converged.iter().map(|&c| u64::from(c)).sum(),
+            total_spikes: h.spike_count.iter().sum(),
+            total_spikes_converged: h.spike_count_converged.iter().sum(),
             counts_at: [3, 10, 25, 50, 75, 99]
                 .into_iter()
                 .map(|i| (i, h.spike_count[i], h.spike_count_converged[i]))

@@ -20,11 +20,11 @@ pub struct HhFiResult {
     /// Input as a density (µA/cm²).
     pub i_ua_cm2: Vec<f64>,
     /// Spikes in the brian2-equivalent run.
-    pub spike_count: Vec<u32>,
+    pub spike_count: Vec<u64>,
     /// Spike count / duration (Hz), as the example computes it.
     pub rate_hz: Vec<f64>,
     /// Spikes in the converged run.
-    pub spike_count_converged: Vec<u32>,
+    pub spike_count_converged: Vec<u64>,
     /// Converged spike count / duration (Hz).
     pub rate_converged_hz: Vec<f64>,
 }
@@ -61,21 +61,21 @@ pub fn run(cfg: &HhConfig) -> Result<HhFiResult, NumericalError> {
     };
     let brian2 = spec(Method::ExponentialEuler, cfg.dt_ms);
     let converged = spec(Method::Rk4, cfg.dt_converged_ms);
-    let counts: Vec<(u32, u32)> = i_ua_cm2
+    let counts: Vec<(u64, u64)> = i_ua_cm2
         .par_iter()
         .map(|&i| {
             let init = model.brian2_initial_state();
-            let a = conductance::run(&model, init, i, &brian2)?.len() as u32;
-            let b = conductance::run(&model, init, i, &converged)?.len() as u32;
+            let a = conductance::run(&model, init, i, &brian2)?.len() as u64;
+            let b = conductance::run(&model, init, i, &converged)?.len() as u64;
             Ok((a, b))
         })
         .collect::<Result<_, NumericalError>>()?;
     let seconds = cfg.duration_ms / 1000.0;
     Ok(HhFiResult {
         spike_count: counts.iter().map(|c| c.0).collect(),
-        rate_hz: counts.iter().map(|c| f64::from(c.0) / seconds).collect(),
+        rate_hz: counts.iter().map(|c| c.0 as f64 / seconds).collect(),
         spike_count_converged: counts.iter().map(|c| c.1).collect(),
-        rate_converged_hz: counts.iter().map(|c| f64::from(c.1) / seconds).collect(),
+        rate_converged_hz: counts.iter().map(|c| c.1 as f64 / seconds).collect(),
         i_na,
         i_ua_cm2,
     })
@@ -92,7 +92,7 @@ mod tests {
             ..Default::default()
         };
         let r = run(&cfg).unwrap();
-        let reference: Vec<u32> = include_str!("../../tests/reference/brian2_hh_counts.txt")
+        let reference: Vec<u64> = include_str!("../../tests/reference/brian2_hh_counts.txt")
             .lines()
             .map(|l| l.trim().parse().unwrap())
             .collect();

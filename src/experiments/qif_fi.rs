@@ -48,7 +48,7 @@ pub struct QifFiResult {
     /// Inputs V0.
     pub v0: Vec<f64>,
     /// Spikes in the Euler run.
-    pub spike_count: Vec<u32>,
+    pub spike_count: Vec<u64>,
     /// Euler (brian2-style) rate from the interspike intervals (Hz).
     pub rate_euler_hz: Vec<f64>,
     /// RK4 rate from interpolated spike times (Hz).
@@ -136,13 +136,13 @@ pub enum QifError {
 pub fn run(cfg: &Config) -> Result<QifFiResult, QifError> {
     let q = &cfg.qif;
     let v0 = sweep(q);
-    let per_input: Vec<(u32, f64, f64)> = v0
+    let per_input: Vec<(u64, f64, f64)> = v0
         .par_iter()
         .map(|&v| {
             let p = params(q, v);
             let euler = qif::simulate_euler(&p, q.duration_ms, q.dt_ms)?;
             let rk4 = qif::simulate_rk4(&p, q.duration_ms, q.dt_accurate_ms)?;
-            Ok((euler.times_ms.len() as u32, euler.rate_hz, rk4.rate_hz))
+            Ok((euler.count, euler.rate_hz, rk4.rate_hz))
         })
         .collect::<Result<_, NumericalError>>()?;
     let spike_count = per_input.iter().map(|r| r.0).collect();

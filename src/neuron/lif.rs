@@ -24,7 +24,7 @@ pub struct LifRun {
     /// Input v0 of each neuron (mV).
     pub v0_mv: Vec<f64>,
     /// Spikes each neuron fired in the run.
-    pub spike_count: Vec<u32>,
+    pub spike_count: Vec<u64>,
     /// Spike count divided by the duration (Hz), as the example computes it.
     pub rate_hz: Vec<f64>,
 }
@@ -51,7 +51,7 @@ pub fn simulate(cfg: &LifConfig) -> LifRun {
         let v0 = input_volts(cfg, i);
         let mut v = v_reset;
         let mut lastspike = -1e4_f64;
-        let mut count = 0u32;
+        let mut count = 0u64;
         for step in 0..n_steps {
             let t = step as f64 * dt;
             let not_refractory = timestep(t - lastspike, dt) >= ref_steps;
@@ -67,10 +67,7 @@ pub fn simulate(cfg: &LifConfig) -> LifRun {
         v0_mv.push(v0 / MILLI);
         spike_count.push(count);
     }
-    let rate_hz = spike_count
-        .iter()
-        .map(|&c| f64::from(c) / duration_s)
-        .collect();
+    let rate_hz = spike_count.iter().map(|&c| c as f64 / duration_s).collect();
     LifRun {
         v0_mv,
         spike_count,
@@ -93,7 +90,7 @@ pub fn analytic_rate_hz(cfg: &LifConfig, v0_mv: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn brian2_counts() -> Vec<u32> {
+    fn brian2_counts() -> Vec<u64> {
         include_str!("../../tests/reference/brian2_lif_counts.txt")
             .lines()
             .map(|l| l.trim().parse().unwrap())

@@ -9,7 +9,7 @@
 //!
 //! Rates come from the interspike intervals: (n − 1)/(t_n − t_1) for n ≥ 2 spikes, else 0.
 
-use super::conductance::{self, Model, isi_rate_hz};
+use super::conductance::{self, Model};
 use crate::error::NumericalError;
 
 /// Parameters of one QIF neuron (time in ms).
@@ -25,20 +25,73 @@ pub struct QifParams {
     pub v_threshold: f64,
 }
 
-/// Spike times of one simulated neuron and the rate they imply.
+/// Most spikes one QIF run may fire before it is stopped with an error: a bound on the work
+/// of a run whose period is tiny (a threshold just above the reset, say).
+pub const MAX_SPIKES: u64 = 50_000_000;
+
+/// What one simulated neuron fired, in constant memory: the count, the first and last spike
+/// times, and the rate they imply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpikeTrain {
-    /// Spike times (ms).
-    pub times_ms: Vec<f64>,
-    /// Rate from the interspike intervals (Hz); 0 with fewer than two spikes.
+    /// Number of spikes.
+    pub count: u64,
+    /// First spike time (ms), if any.
+    pub first_ms: Option<f64>,
+    /// Last spike time (ms), if any.
+    pub last_ms: Option<f64>,
+    /// Rate from the interspike intervals, (n − 1)/(t_n − t_1) (Hz); 0 with fewer than two
+    /// spikes.
     pub rate_hz: f64,
 }
 
-impl SpikeTrain {
-    /// Builds the train and its interspike-interval rate.
-    pub fn from_times(times_ms: Vec<f64>) -> SpikeTrain {
-        let rate_hz = isi_rate_hz(&times_ms);
-        SpikeTrain { times_ms, rate_hz }
+/// Accumulates spike times without storing them.
+struct Counter {
+    count: u64,
+    first_ms: Option<f64>,
+    last_ms: Option<f64>,
+}
+
+impl Counter {
+    fn new() -> Counter {
+        Counter {
+            count: 0,
+            first_ms: None,
+            last_ms: None,
+        }
+    }
+
+    fn spike(&mut self, p: &QifParams, t_ms: f64, method: &str) -> Result<(), NumericalError> {
+        if self.count >= MAX_SPIKES {
+            return Err(NumericalError {
+                model: format!("QIF ({method})"),
+                parameters: format!(
+                    "V0 = {}, more than {MAX_SPIKES} spikes (raise qif.v_threshold - qif.v_reset \
+                     or shorten qif.duration_ms)",
+                    p.v0
+                ),
+                when: format!("t = {t_ms} ms"),
+                value: t_ms,
+            });
+        }
+        self.count += 1;
+        self.first_ms.get_or_insert(t_ms);
+        self.last_ms = Some(t_ms);
+        Ok(())
+    }
+
+    fn finish(self) -> SpikeTrain {
+        let rate_hz = match (self.first_ms, self.last_ms) {
+            (Some(first), Some(last)) if last > first => {
+                1000.0 * (self.count - 1) as f64 / (last - first)
+            }
+            _ => 0.0,
+        };
+        SpikeTrain {
+            count: self.count,
+            first_ms: self.first_ms,
+            last_ms: self.last_ms,
+            rate_hz,
+        }
     }
 }
 
@@ -63,17 +116,17 @@ pub fn simulate_euler(
 ) -> Result<SpikeTrain, NumericalError> {
     let n_steps = (duration_ms / dt_ms).ceil() as usize;
     let mut v = p.v_reset;
-    let mut times = Vec::new();
+    let mut spikes = Counter::new();
     for step in 0..n_steps {
         let t = step as f64 * dt_ms;
         v += dt_ms * (p.v0 + v * v) / p.tau_ms;
         check_finite(p, v, t, "forward Euler")?;
         if v > p.v_threshold {
-            times.push(t);
+            spikes.spike(p, t, "forward Euler")?;
             v = p.v_reset;
         }
     }
-    Ok(SpikeTrain::from_times(times))
+    Ok(spikes.finish())
 }
 
 /// τV̇ = V0 + V² as a one-variable model, linear in V with the coefficient V/τ frozen, so the
@@ -126,19 +179,20 @@ pub fn simulate_rk4(
     let n_steps = (duration_ms / dt_ms).ceil() as usize;
     let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
     let mut v = p.v_reset;
-    let mut times = Vec::new();
+    let mut spikes = Counter::new();
     for step in 0..n_steps {
         let t0 = step as f64 * dt_ms;
         let mut t = t0;
         let t_end = t0 + dt_ms;
-        // Several spikes may fall in one step when the period is shorter than dt.
+        // Several spikes may fall in one step when the period is shorter than dt; the loop
+        // ends because every pass either leaves it or records a spike, and spikes are capped.
         loop {
             let h = t_end - t;
             let next = rk4_step(p, v, h);
             check_finite(p, next, t, "RK4")?;
             if next > p.v_threshold {
                 let t_spike = t + hermite_crossing(v, f(v), next, f(next), h, p.v_threshold);
-                times.push(t_spike);
+                spikes.spike(p, t_spike, "RK4")?;
                 v = p.v_reset;
                 t = t_spike;
                 if t_end - t <= 1e-12 * dt_ms {
@@ -150,7 +204,7 @@ pub fn simulate_rk4(
             }
         }
     }
-    Ok(SpikeTrain::from_times(times))
+    Ok(spikes.finish())
 }
 
 /// The analytic period (ms) from V_r to V_th for V0 > 0, from separation of variables:
@@ -273,7 +327,7 @@ mod tests {
     #[test]
     fn no_firing_below_the_saddle_node() {
         let p = params(-0.5);
-        assert!(simulate_euler(&p, 2000.0, 0.1).unwrap().times_ms.is_empty());
+        assert_eq!(simulate_euler(&p, 2000.0, 0.1).unwrap().count, 0);
         assert_eq!(analytic_rate_hz(&p), 0.0);
     }
 }

@@ -216,7 +216,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         lif_refractory_ms: plain(l.refractory_ms),
         lif_duration_s: plain(l.duration_ms / 1000.0),
         lif_dt_ms: plain(l.dt_ms),
-        lif_total_spikes: r.lif.run.spike_count.iter().map(|&c| u64::from(c)).sum(),
+        lif_total_spikes: r.lif.run.spike_count.iter().sum(),
         lif_first_firing_v0_mv: first.map(|v| fixed(v, 3)),
         lif_first_firing_rate_hz: sig(first_rate, 3),
         lif_max_rate_hz: sig(max_rate, 3),

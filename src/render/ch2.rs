@@ -134,7 +134,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     let h = &r.hh;
     let cs = &r.cs;
     let (undercount, at) = h.max_undercount();
-    let first = |counts: &[u32]| counts.iter().position(|&c| c > 0);
+    let first = |counts: &[u64]| counts.iter().position(|&c| c > 0);
     let first_b = first(&h.spike_count);
     let first_c = first(&h.spike_count_converged);
     let of = |conv| {
@@ -152,8 +152,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         hh_duration_s: plain(cfg.hh.duration_ms / 1000.0),
         hh_dt_ms: plain(cfg.hh.dt_ms),
         hh_dt_converged_ms: plain(cfg.hh.dt_converged_ms),
-        hh_total_spikes: h.spike_count.iter().map(|&c| u64::from(c)).sum(),
-        hh_total_spikes_converged: h.spike_count_converged.iter().map(|&c| u64::from(c)).sum(),
+        hh_total_spikes: h.spike_count.iter().sum(),
+        hh_total_spikes_converged: h.spike_count_converged.iter().sum(),
         hh_max_undercount_pct: percent(undercount, 2),
         hh_max_undercount_i_na: sig(h.i_na[at], 3),
         hh_first_i_na: first_b.map_or("none".into(), |i| sig(h.i_na[i], 3)),
