@@ -35,6 +35,9 @@ pub trait Progress: Sync {
     /// Something the user should know that does not stop the build (a leftover folder kept
     /// because it is not provably this program's, say).
     fn warn(&self, _message: &str) {}
+    /// Work done inside an experiment, in estimated nanoseconds of one core (the units of
+    /// [`config::budget`]), so progress moves inside long experiments.
+    fn work(&self, _core_ns: f64) {}
 }
 
 /// Progress that goes nowhere.
@@ -52,7 +55,11 @@ pub fn progress_steps() -> u64 {
 /// Computes every file of the report, in memory, without writing anything.
 pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFile>> {
     cfg.validate()?;
-    let results = experiments::run_all(cfg, &|id| progress.step(&format!("experiment {id} done")))?;
+    let results = experiments::run_all(
+        cfg,
+        &|id| progress.step(&format!("experiment {id} done")),
+        &|ns| progress.work(ns),
+    )?;
     let figures = render::figures(&results, cfg)?;
     progress.step("figures drawn");
     let mut files = Vec::new();
@@ -89,6 +96,14 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
     let manifest = output::manifest(&files);
     files.push(manifest);
     Ok(files)
+}
+
+/// Checks the configuration and its estimated work and output size against the budget of
+/// [`config::budget`]: an error (exit code 2) names the experiment, the keys that drive it and
+/// the estimate. The command line skips this with `--allow-long`.
+pub fn check_budget(cfg: &Config) -> Result<()> {
+    cfg.validate()?;
+    config::budget::check(cfg).map_err(Error::Budget)
 }
 
 /// Builds the report and writes it atomically to `out`.

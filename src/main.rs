@@ -8,6 +8,7 @@ use neuroreport::config::Config;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Runs the homework's experiments and writes the HTML report.
@@ -33,17 +34,38 @@ struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Run a configuration even when its estimated work (over 5 minutes of one core) or
+    /// report size (over 50 MB) is beyond the budget.
+    #[arg(long)]
+    allow_long: bool,
 }
 
-struct Bar(ProgressBar);
+/// The progress bar: its position is the estimated work done (in per mille of the whole
+/// estimate), so it moves inside long experiments; the message names the last stage finished.
+struct Bar {
+    bar: ProgressBar,
+    /// Work done so far, in estimated core-nanoseconds.
+    done_ns: AtomicU64,
+    /// The whole estimate, in core-nanoseconds.
+    total_ns: f64,
+    /// Stages finished, of `stages`.
+    steps: AtomicU64,
+    stages: u64,
+}
 
 impl Progress for Bar {
     fn step(&self, message: &str) {
-        self.0.set_message(message.to_string());
-        self.0.inc(1);
+        let k = self.steps.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.set_message(format!("{message} ({k}/{})", self.stages));
+    }
+    fn work(&self, core_ns: f64) {
+        let done = self.done_ns.fetch_add(core_ns as u64, Ordering::Relaxed) + core_ns as u64;
+        // Estimates are not exact: stay below the end until the build says it is done.
+        let permille = (done as f64 / self.total_ns * 1000.0).min(990.0);
+        self.bar.set_position(permille as u64);
     }
     fn warn(&self, message: &str) {
-        self.0.suspend(|| {
+        self.bar.suspend(|| {
             // A warning that cannot be shown is not worth failing the build for.
             let _ = writeln!(std::io::stderr(), "warning: {message}");
         });
@@ -68,6 +90,9 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
             .and_then(|()| stdout.flush())
             .map_err(|e| (1, anyhow::anyhow!("cannot write to standard output: {e}")));
     }
+    if !args.allow_long {
+        neuroreport::check_budget(&cfg).map_err(|e| (e.exit_code(), e.into()))?;
+    }
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(usize::from(jobs))
@@ -77,22 +102,29 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::with_draw_target(
-            Some(neuroreport::progress_steps()),
-            ProgressDrawTarget::stderr(),
-        )
+        ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr())
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% {msg}")
             .expect("valid progress template"),
     );
     if !args.quiet {
         bar.enable_steady_tick(Duration::from_millis(100));
     }
-    let progress = Bar(bar);
+    let total_s: f64 = neuroreport::config::budget::estimate(&cfg)
+        .iter()
+        .map(|e| e.core_seconds)
+        .sum();
+    let progress = Bar {
+        bar,
+        done_ns: AtomicU64::new(0),
+        total_ns: (total_s * 1e9).max(1.0),
+        steps: AtomicU64::new(0),
+        stages: neuroreport::progress_steps(),
+    };
     if args.check {
         let result = neuroreport::check_report(&cfg, &args.out, &progress);
-        progress.0.finish_and_clear();
+        progress.bar.finish_and_clear();
         let differences = result.map_err(|e| (e.exit_code(), e.into()))?;
         if differences.is_empty() {
             if !args.quiet {
@@ -116,7 +148,7 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
         ));
     }
     let result = neuroreport::build_report(&cfg, &args.out, &progress);
-    progress.0.finish_and_clear();
+    progress.bar.finish_and_clear();
     match result {
         Ok(()) => {
             if !args.quiet {

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 fn results() -> &'static Results {
     static RESULTS: OnceLock<Results> = OnceLock::new();
     RESULTS.get_or_init(|| {
-        experiments::run_all(&Config::default(), &|_| {}).expect("default run succeeds")
+        experiments::run_all(&Config::default(), &|_| {}, &|_| {}).expect("default run succeeds")
     })
 }
 

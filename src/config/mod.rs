@@ -5,6 +5,7 @@
 //! checks every field against its documented range before anything runs, and returns an
 //! error that names the key, the value and the rule.
 
+pub mod budget;
 mod keys;
 mod validate;
 

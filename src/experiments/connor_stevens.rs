@@ -24,6 +24,13 @@ pub const PROBE_ABOVE_UA: f64 = 1.0;
 /// higher.
 pub const TYPE_I_RATIO: f64 = 0.5;
 
+/// The rheobase search looks for a silent and a firing current within ±this (µA/cm²); a
+/// model that fires at every current, or at none, in that range is an error, never a guess.
+pub const SEARCH_LIMIT_UA: f64 = 1000.0;
+
+/// Most halvings of the rheobase bisection (it also stops when the midpoint equals an end).
+pub const MAX_BISECTIONS: usize = 200;
+
 /// How g_K moves as g_A is swept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Convention {
@@ -152,6 +159,7 @@ struct Protocol<'a> {
     cfg: &'a CsConfig,
     method: Method,
     dt_ms: f64,
+    meter: super::Meter<'a>,
 }
 
 impl Protocol<'_> {
@@ -191,7 +199,11 @@ impl Protocol<'_> {
         current: f64,
         stop: usize,
     ) -> Result<Vec<f64>, NumericalError> {
-        conductance::run(m, self.rest(m)?, current, &self.spec(stop))
+        let spikes = conductance::run(m, self.rest(m)?, current, &self.spec(stop))?;
+        (self.meter)(
+            (self.cfg.duration_ms / self.dt_ms).ceil() * crate::config::budget::CS_NS_PER_STEP,
+        );
+        Ok(spikes)
     }
 
     fn rate(&self, m: &ConnorStevens, current: f64) -> Result<f64, NumericalError> {
@@ -212,40 +224,61 @@ impl Protocol<'_> {
         rates: &[f64],
     ) -> Result<Onset, NumericalError> {
         let first = rates.iter().position(|&r| r > 0.0);
+        let no_bracket = |what: String| NumericalError {
+            model: conductance::Model::describe(m),
+            parameters: what,
+            when: "while bracketing the rheobase".into(),
+            value: SEARCH_LIMIT_UA,
+        };
         let (mut lo, mut hi) = match first {
             Some(0) => {
-                // Fires at the bottom of the sweep: step down until silent.
+                // Fires at the bottom of the sweep: step down (doubling) until silent.
                 let mut hi = currents[0];
                 let mut step = self.cfg.i_step;
                 let mut lo = hi - step;
                 while self.fires(m, lo)? {
-                    if lo < -1000.0 {
-                        break;
+                    if lo <= -SEARCH_LIMIT_UA {
+                        return Err(no_bracket(format!(
+                            "fires at every current down to {lo} uA/cm^2 (no silent current \
+                             within -{SEARCH_LIMIT_UA})"
+                        )));
                     }
                     hi = lo;
                     step *= 2.0;
-                    lo = hi - step;
+                    lo = (hi - step).max(-SEARCH_LIMIT_UA);
                 }
                 (lo, hi)
             }
             Some(k) => (currents[k - 1], currents[k]),
             None => {
+                // Silent over the whole sweep: step up (doubling) until it fires.
                 let mut lo = *currents.last().expect("non-empty sweep");
                 let mut step = self.cfg.i_step;
                 let mut hi = lo + step;
                 while !self.fires(m, hi)? {
-                    if hi > 1000.0 {
-                        break;
+                    if hi >= SEARCH_LIMIT_UA {
+                        return Err(no_bracket(format!(
+                            "fires at no current up to {hi} uA/cm^2 (no firing current \
+                             within {SEARCH_LIMIT_UA})"
+                        )));
                     }
                     lo = hi;
                     step *= 2.0;
-                    hi = lo + step;
+                    hi = (lo + step).min(SEARCH_LIMIT_UA);
                 }
                 (lo, hi)
             }
         };
-        while hi - lo > self.cfg.rheobase_tolerance {
+        // Bisection, bounded: it stops at the tolerance, when the midpoint equals an end (the
+        // tolerance is below the spacing of floats there), or after MAX_BISECTIONS halvings.
+        for _ in 0..MAX_BISECTIONS {
+            if hi - lo <= self.cfg.rheobase_tolerance {
+                break;
+            }
             let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
             if self.fires(m, mid)? {
                 hi = mid;
             } else {
@@ -312,11 +345,12 @@ fn trace(p: &Protocol, m: &ConnorStevens, current: f64) -> Result<Trace, Numeric
 }
 
 /// Runs the sweep, the onsets, the traces and the step-size check.
-pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
+pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, NumericalError> {
     let p = Protocol {
         cfg,
         method: Method::Rk4,
         dt_ms: cfg.dt_ms,
+        meter,
     };
     let currents = currents(cfg);
     let settings: Vec<(Convention, f64, f64)> = [Convention::FixedGk, Convention::FixedTotal]
@@ -405,11 +439,13 @@ pub fn run(cfg: &CsConfig) -> Result<CsResult, NumericalError> {
         cfg,
         method: Method::Rk4,
         dt_ms: cfg.dt_ms / 2.0,
+        meter,
     };
     let brian2 = Protocol {
         cfg,
         method: Method::ExponentialEuler,
         dt_ms: cfg.brian2_dt_ms,
+        meter,
     };
     let checks: Vec<(f64, f64)> = currents
         .par_iter()
@@ -478,6 +514,7 @@ mod tests {
             cfg,
             method: Method::Rk4,
             dt_ms,
+            meter: &|_| {},
         }
     }
 

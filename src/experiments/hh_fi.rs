@@ -43,7 +43,10 @@ impl HhFiResult {
 }
 
 /// Runs both versions of the example.
-pub fn run(cfg: &HhConfig) -> Result<HhFiResult, NumericalError> {
+pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalError> {
+    use crate::config::budget::{HH_EXP_EULER_NS_PER_STEP, HH_RK4_NS_PER_STEP};
+    let neuron_ns = (cfg.duration_ms / cfg.dt_ms).ceil() * HH_EXP_EULER_NS_PER_STEP
+        + (cfg.duration_ms / cfg.dt_converged_ms).ceil() * HH_RK4_NS_PER_STEP;
     let model = HodgkinHuxley::default();
     let area_cm2 = cfg.area_um2 * 1e-8;
     let i_na: Vec<f64> = (0..cfg.n_neurons)
@@ -67,6 +70,7 @@ pub fn run(cfg: &HhConfig) -> Result<HhFiResult, NumericalError> {
             let init = model.brian2_initial_state();
             let a = conductance::run(&model, init, i, &brian2)?.len() as u64;
             let b = conductance::run(&model, init, i, &converged)?.len() as u64;
+            meter(neuron_ns);
             Ok((a, b))
         })
         .collect::<Result<_, NumericalError>>()?;

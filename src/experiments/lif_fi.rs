@@ -1,6 +1,8 @@
 //! The LIF F-I curve of brian2's `IF_curve_LIF` example, with the continuous-time rate.
 
+use super::Meter;
 use crate::config::Config;
+use crate::config::budget::LIF_NS_PER_STEP;
 use crate::neuron::lif::{self, LifRun};
 
 /// Simulated and analytic LIF F-I curves.
@@ -17,8 +19,9 @@ pub struct LifFiResult {
 }
 
 /// Runs the LIF group and evaluates the analytic curve.
-pub fn run(cfg: &Config) -> LifFiResult {
-    let run = lif::simulate(&cfg.lif);
+pub fn run(cfg: &Config, meter: Meter) -> LifFiResult {
+    let steps = (cfg.lif.duration_ms / cfg.lif.dt_ms).ceil();
+    let run = lif::simulate_observed(&cfg.lif, &|| meter(steps * LIF_NS_PER_STEP));
     let duration_s = cfg.lif.duration_ms / 1000.0;
     let analytic_rate_hz: Vec<f64> = run
         .v0_mv

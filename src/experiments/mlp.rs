@@ -115,7 +115,7 @@ pub fn restart_seed(master: u64, hidden: usize, index: usize) -> u64 {
 }
 
 /// Makes the data, then trains every restart of both widths.
-pub fn run(cfg: &Config) -> Result<MlpResult, MlpError> {
+pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     let c = &cfg.circles;
     let noise = (c.noise > 0.0).then_some(c.noise);
     let data = circles::make_circles(c.n_samples, c.factor, noise, c.random_state)?;
@@ -143,6 +143,12 @@ pub fn run(cfg: &Config) -> Result<MlpResult, MlpError> {
                 &y_train,
                 &settings(m, epochs),
             )?;
+            meter(
+                x_train.len() as f64
+                    * hidden as f64
+                    * epochs as f64
+                    * crate::config::budget::MLP_NS_PER_SAMPLE_UNIT_EPOCH,
+            );
             let net = &trained.net;
             let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
             let train_accuracy = net.accuracy(&x_train, &y_train);

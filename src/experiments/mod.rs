@@ -34,6 +34,10 @@ pub enum Outcome {
     Cs(connor_stevens::CsResult),
 }
 
+/// Receives the work an experiment has done, in estimated nanoseconds of one core (the units
+/// of [`crate::config::budget`]), so progress can be shown inside long experiments.
+pub type Meter<'a> = &'a (dyn Fn(f64) + Sync);
+
 /// Why an experiment failed.
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -43,8 +47,8 @@ pub struct Experiment {
     pub id: &'static str,
     /// Title for humans.
     pub title: &'static str,
-    /// The pure run function.
-    pub run: fn(&Config) -> Result<Outcome, Failure>,
+    /// The pure run function; it reports its work to the meter.
+    pub run: fn(&Config, Meter) -> Result<Outcome, Failure>,
 }
 
 /// Every experiment, in report order.
@@ -52,32 +56,32 @@ pub const EXPERIMENTS: &[Experiment] = &[
     Experiment {
         id: "phase",
         title: "Phase portraits of LIF and QIF",
-        run: |cfg| Ok(Outcome::Phase(phase::run(cfg))),
+        run: |cfg, _| Ok(Outcome::Phase(phase::run(cfg))),
     },
     Experiment {
         id: "lif_fi",
         title: "LIF F-I curve (brian2 IF_curve_LIF)",
-        run: |cfg| Ok(Outcome::Lif(lif_fi::run(cfg))),
+        run: |cfg, meter| Ok(Outcome::Lif(lif_fi::run(cfg, meter))),
     },
     Experiment {
         id: "qif_fi",
         title: "QIF F-I curve, analytic curve and convergence",
-        run: |cfg| Ok(Outcome::Qif(qif_fi::run(cfg)?)),
+        run: |cfg, meter| Ok(Outcome::Qif(qif_fi::run(cfg, meter)?)),
     },
     Experiment {
         id: "hh_fi",
         title: "Hodgkin-Huxley F-I curve (brian2 IF_curve_Hodgkin_Huxley)",
-        run: |cfg| Ok(Outcome::Hh(hh_fi::run(&cfg.hh)?)),
+        run: |cfg, meter| Ok(Outcome::Hh(hh_fi::run(&cfg.hh, meter)?)),
     },
     Experiment {
         id: "connor_stevens",
         title: "Connor-Stevens F-I curves and the A-current sweep",
-        run: |cfg| Ok(Outcome::Cs(connor_stevens::run(&cfg.cs)?)),
+        run: |cfg, meter| Ok(Outcome::Cs(connor_stevens::run(&cfg.cs, meter)?)),
     },
     Experiment {
         id: "mlp",
         title: "Circles data set and ReLU networks of 5 and 1000 units",
-        run: |cfg| Ok(Outcome::Mlp(mlp::run(cfg)?)),
+        run: |cfg, meter| Ok(Outcome::Mlp(mlp::run(cfg, meter)?)),
     },
 ];
 
@@ -102,12 +106,17 @@ pub struct Results {
     pub mlp: mlp::MlpResult,
 }
 
-/// Runs every experiment in parallel, calling `done(id)` as each finishes, then the fits.
-pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync)) -> Result<Results, Error> {
+/// Runs every experiment in parallel, calling `done(id)` as each finishes and `meter` with the
+/// work done inside them, then the fits.
+pub fn run_all(
+    cfg: &Config,
+    done: &(dyn Fn(&str) + Sync),
+    meter: Meter,
+) -> Result<Results, Error> {
     let outcomes = EXPERIMENTS
         .par_iter()
         .map(|e| {
-            let out = (e.run)(cfg).map_err(|source| Error::Experiment {
+            let out = (e.run)(cfg, meter).map_err(|source| Error::Experiment {
                 experiment: e.id,
                 source,
             });

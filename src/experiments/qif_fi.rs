@@ -2,6 +2,7 @@
 //! Euler) and accurately (RK4 with spike-time interpolation), against the analytic curve from
 //! separation of variables; and the convergence of the Euler curve as dt shrinks.
 
+use crate::config::budget::{QIF_EULER_NS_PER_STEP, QIF_RK4_NS_PER_STEP};
 use crate::config::{Config, QifConfig};
 use crate::error::NumericalError;
 use crate::neuron::qif::{self, QifParams};
@@ -104,9 +105,19 @@ fn errors(sim: &[f64], analytic: &[f64], mask: &[bool]) -> (f64, f64, f64) {
     (max_abs, max_rel, (sum_sq / n.max(1) as f64).sqrt())
 }
 
-fn euler_rates(cfg: &QifConfig, v0: &[f64], dt_ms: f64) -> Result<Vec<f64>, NumericalError> {
+fn euler_rates(
+    cfg: &QifConfig,
+    v0: &[f64],
+    dt_ms: f64,
+    meter: super::Meter,
+) -> Result<Vec<f64>, NumericalError> {
+    let run_ns = (cfg.duration_ms / dt_ms).ceil() * QIF_EULER_NS_PER_STEP;
     v0.par_iter()
-        .map(|&v| qif::simulate_euler(&params(cfg, v), cfg.duration_ms, dt_ms).map(|t| t.rate_hz))
+        .map(|&v| {
+            let rate = qif::simulate_euler(&params(cfg, v), cfg.duration_ms, dt_ms)?.rate_hz;
+            meter(run_ns);
+            Ok(rate)
+        })
         .collect()
 }
 
@@ -133,15 +144,18 @@ pub enum QifError {
 }
 
 /// Runs the sweep with both methods, the analytic curve and the convergence study.
-pub fn run(cfg: &Config) -> Result<QifFiResult, QifError> {
+pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
     let q = &cfg.qif;
     let v0 = sweep(q);
+    let input_ns = (q.duration_ms / q.dt_ms).ceil() * QIF_EULER_NS_PER_STEP
+        + (q.duration_ms / q.dt_accurate_ms).ceil() * QIF_RK4_NS_PER_STEP;
     let per_input: Vec<(u64, f64, f64)> = v0
         .par_iter()
         .map(|&v| {
             let p = params(q, v);
             let euler = qif::simulate_euler(&p, q.duration_ms, q.dt_ms)?;
             let rk4 = qif::simulate_rk4(&p, q.duration_ms, q.dt_accurate_ms)?;
+            meter(input_ns);
             Ok((euler.count, euler.rate_hz, rk4.rate_hz))
         })
         .collect::<Result<_, NumericalError>>()?;
@@ -203,7 +217,7 @@ pub fn run(cfg: &Config) -> Result<QifFiResult, QifError> {
     let all = vec![true; compared_v0.len()];
     let mut convergence = Vec::with_capacity(q.convergence_dt_ms.len());
     for &dt_ms in &q.convergence_dt_ms {
-        let rates = euler_rates(q, &compared_v0, dt_ms)?;
+        let rates = euler_rates(q, &compared_v0, dt_ms, meter)?;
         let (max_abs_error_hz, _, rms_relative_error) = errors(&rates, &compared_analytic, &all);
         convergence.push(ConvergencePoint {
             dt_ms,

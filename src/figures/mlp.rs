@@ -3,6 +3,7 @@
 
 use super::Figure;
 use super::style::{self, PALETTE, plot_error};
+use crate::config::CirclesConfig;
 use crate::error::Error;
 use crate::experiments::mlp::{MlpResult, Restart};
 use crate::ml::mlp::Mlp;
@@ -29,7 +30,17 @@ fn extent(r: &MlpResult) -> (f64, f64) {
     (-half, half)
 }
 
-/// Draws train points (filled circles) and test points (open triangles) by class.
+/// Most points of one split drawn in a scatter plot; larger splits are thinned to every k-th
+/// point (the CSV keeps them all), so a million-point data set does not make a 250 MB page.
+pub const MAX_DRAWN_POINTS: usize = 2000;
+
+/// The stride that thins `n` points to at most [`MAX_DRAWN_POINTS`].
+pub fn thinning_stride(n: usize) -> usize {
+    n.div_ceil(MAX_DRAWN_POINTS).max(1)
+}
+
+/// Draws train points (filled circles) and test points (open triangles) by class, thinned to
+/// every [`thinning_stride`]-th point of each split.
 fn draw_points<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
@@ -47,6 +58,7 @@ fn draw_points<DB: DrawingBackend>(
             .split
             .train
             .iter()
+            .step_by(thinning_stride(r.split.train.len()))
             .filter(|&&i| r.data.y[i] == class)
             .map(|&i| r.data.x[i]);
         let anno = chart
@@ -60,6 +72,7 @@ fn draw_points<DB: DrawingBackend>(
             .split
             .test
             .iter()
+            .step_by(thinning_stride(r.split.test.len()))
             .filter(|&&i| r.data.y[i] == class)
             .map(|&i| r.data.x[i])
             .collect();
@@ -78,25 +91,34 @@ fn draw_points<DB: DrawingBackend>(
 }
 
 /// The data set, train and test marked differently.
-pub fn circles(r: &MlpResult) -> Result<Figure, Error> {
+pub fn circles(r: &MlpResult, c: &CirclesConfig) -> Result<Figure, Error> {
     const ID: &str = "fig:circles";
+    let stride = thinning_stride(r.split.train.len()).max(thinning_stride(r.split.test.len()));
+    let thinned = if stride > 1 {
+        format!(" (every {stride}th point of each split is drawn; the data file has them all)")
+    } else {
+        String::new()
+    };
     let alt = format!(
         "Scatter plot of the {} points: class 0 on a ring of radius 1, class 1 on a ring of \
-         radius {}, each blurred by the noise; {} training points drawn as filled circles and \
-         {} test points as triangles.",
+         radius {} (the factor), each blurred by the noise; {} training points drawn as filled \
+         circles and {} test points as triangles{thinned}.",
         r.data.x.len(),
-        "0.3 (the factor)",
+        fmt(c.factor),
         r.split.train.len(),
         r.split.test.len()
+    );
+    let title = format!(
+        "make_circles({}, factor={}, noise={})",
+        c.n_samples,
+        fmt(c.factor),
+        fmt(c.noise)
     );
     let (lo, hi) = extent(r);
     let svg = style::render_svg(ID, (560, 520), &alt, |root| {
         let err = plot_error(ID);
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "make_circles(400, factor=0.3, noise=0.05)",
-                style::label_font(),
-            )
+            .caption(&title, style::label_font())
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(52)
@@ -125,10 +147,17 @@ pub fn circles(r: &MlpResult) -> Result<Figure, Error> {
     Ok(Figure {
         id: ID,
         file_stem: "circles",
-        caption: "The homework's data set, reproduced bit for bit from scikit-learn: \
-                  `make_circles(n_samples=400, factor=0.3, noise=0.05, random_state=0)` split by \
-                  `train_test_split(X, y, stratify=y, random_state=0)`."
-            .to_string(),
+        caption: format!(
+            "The homework's data set, reproduced bit for bit from scikit-learn: \
+             `make_circles(n_samples={}, factor={}, noise={}, random_state={})` split by \
+             `train_test_split(X, y, test_size={}, stratify=y, random_state={})`{thinned}.",
+            c.n_samples,
+            fmt(c.factor),
+            fmt(c.noise),
+            c.random_state,
+            fmt(c.test_size),
+            c.split_random_state
+        ),
         alt,
         svg,
         csv: style::csv(&["split", "index", "x0", "x1", "label"], rows),

@@ -36,6 +36,11 @@ pub fn input_volts(cfg: &LifConfig, i: usize) -> f64 {
 
 /// Simulates the group as brian2 does. Neurons are independent, so each is stepped on its own.
 pub fn simulate(cfg: &LifConfig) -> LifRun {
+    simulate_observed(cfg, &|| {})
+}
+
+/// [`simulate`], calling `neuron_done` after each neuron (for progress).
+pub fn simulate_observed(cfg: &LifConfig, neuron_done: &dyn Fn()) -> LifRun {
     let dt = cfg.dt_ms * MILLI;
     let tau = cfg.tau_ms * MILLI;
     let v_th = cfg.v_threshold_mv * MILLI;
@@ -66,6 +71,7 @@ pub fn simulate(cfg: &LifConfig) -> LifRun {
         }
         v0_mv.push(v0 / MILLI);
         spike_count.push(count);
+        neuron_done();
     }
     let rate_hz = spike_count.iter().map(|&c| c as f64 / duration_s).collect();
     LifRun {
