@@ -110,14 +110,14 @@ fn main() {
     }
     let tcs = median_seconds(
         || {
-            std::hint::black_box(connor_stevens::run(&cfg.cs).unwrap());
+            std::hint::black_box(connor_stevens::run(&cfg.cs, &|_| {}).unwrap());
         },
         3,
     );
     let tcs1 = one.install(|| {
         median_seconds(
             || {
-                std::hint::black_box(connor_stevens::run(&cfg.cs).unwrap());
+                std::hint::black_box(connor_stevens::run(&cfg.cs, &|_| {}).unwrap());
             },
             1,
         )

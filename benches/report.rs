@@ -36,7 +36,11 @@ fn main() {
     let estimates = budget::estimate(&cfg);
     println!(
         "{:<16} {:>12} {:>12} {:>10} {:>14}",
-        "experiment", "1 thread s", format!("{threads} threads s"), "speed-up", "estimate s"
+        "experiment",
+        "1 thread s",
+        format!("{threads} threads s"),
+        "speed-up",
+        "estimate s"
     );
     for e in EXPERIMENTS {
         let run = || {

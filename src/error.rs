@@ -5,7 +5,7 @@ use crate::config::ConfigError;
 
 /// A numerical failure (NaN, infinity or blow-up) inside a model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("numerical blow-up in {model} at {parameters}, {when}: state became {value}")]
+#[error("numerical blow-up in {model} at {parameters}, {when}: state became {}", show_value(*.value))]
 pub struct NumericalError {
     /// The model and integrator, e.g. `QIF (RK4)`.
     pub model: String,
@@ -15,6 +15,17 @@ pub struct NumericalError {
     pub when: String,
     /// The offending value.
     pub value: f64,
+}
+
+/// A value in at most a dozen characters: shortest round-trip form when that is short,
+/// scientific notation otherwise (a blown-up state is 1e300, not 300 digits).
+fn show_value(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 12 {
+        plain
+    } else {
+        format!("{v:.6e}")
+    }
 }
 
 /// Every way building the report can fail.

@@ -56,7 +56,8 @@ struct Bar {
 impl Progress for Bar {
     fn step(&self, message: &str) {
         let k = self.steps.fetch_add(1, Ordering::Relaxed) + 1;
-        self.bar.set_message(format!("{message} ({k}/{})", self.stages));
+        self.bar
+            .set_message(format!("{message} ({k}/{})", self.stages));
     }
     fn work(&self, core_ns: f64) {
         let done = self.done_ns.fetch_add(core_ns as u64, Ordering::Relaxed) + core_ns as u64;

@@ -222,7 +222,10 @@ mod tests {
         let mut cfg = Config::default();
         cfg.cs.brian2_dt_ms = 1e-9;
         let msg = check(&cfg).unwrap_err();
-        assert!(msg.contains("`connor_stevens`") && msg.contains("cs.brian2_dt_ms"), "{msg}");
+        assert!(
+            msg.contains("`connor_stevens`") && msg.contains("cs.brian2_dt_ms"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -235,6 +238,9 @@ mod tests {
         cfg.mlp.wide_epochs = 1;
         cfg.mlp.wide_hidden = 1;
         let msg = check(&cfg).unwrap_err();
-        assert!(msg.contains("MB") && msg.contains("circles.n_samples"), "{msg}");
+        assert!(
+            msg.contains("MB") && msg.contains("circles.n_samples"),
+            "{msg}"
+        );
     }
 }

@@ -45,7 +45,7 @@ pub const KEY_DOCS: &[(&str, &str)] = &[
     ("qif.v0_min", "smallest QIF input of the F-I sweep"),
     (
         "qif.v0_max",
-        "largest QIF input of the F-I sweep; at least v0_min",
+        "largest QIF input of the F-I sweep; above v0_min",
     ),
     (
         "qif.v0_step",
@@ -76,7 +76,7 @@ pub const KEY_DOCS: &[(&str, &str)] = &[
     ("hh.i_max_na", "largest HH input current (nA); (0, 1000]"),
     (
         "hh.area_um2",
-        "HH membrane area (um^2), turns currents into densities; (0, 1e9]",
+        "HH membrane area (um^2), turns currents into densities; [1, 1e9], at most 1000 uA/cm^2",
     ),
     ("hh.duration_ms", "HH simulated time (ms); (0, 100000]"),
     (
@@ -120,7 +120,7 @@ pub const KEY_DOCS: &[(&str, &str)] = &[
     ),
     (
         "cs.threshold_mv",
-        "a spike is an upward crossing of this voltage (mV); [-100, 50]",
+        "a spike is an upward crossing of this voltage (mV); [-55, 0], between rest and peak",
     ),
     (
         "cs.rheobase_tolerance",

@@ -373,7 +373,13 @@ impl Config {
         })?;
         let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: shown,
-            reason: e.to_string().trim_end().to_string(),
+            reason: e
+                .to_string()
+                .trim_end()
+                .lines()
+                .map(|l| validate::shorten(l, 200))
+                .collect::<Vec<_>>()
+                .join("\n"),
         })?;
         cfg.validate()?;
         Ok(cfg)

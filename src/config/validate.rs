@@ -2,12 +2,28 @@
 
 use super::{Config, ConfigError};
 
+/// Largest current density of the Hodgkin–Huxley sweep (µA/cm²).
+const MAX_HH_DENSITY_UA_CM2: f64 = 1000.0;
+/// Most spikes the fastest QIF input may fire in one run.
+const MAX_QIF_SPIKES: f64 = 1e7;
+
 fn invalid(key: &str, value: impl std::fmt::Debug, rule: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         key: key.to_string(),
-        value: format!("{value:?}"),
+        value: shorten(&format!("{value:?}"), 80),
         rule: rule.into(),
     }
+}
+
+/// `text` cut to `max` characters, saying how long it was, so an error never echoes a huge
+/// value (a 100 MB array) to the terminal.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}... ({n} characters in all)")
 }
 
 /// Checks `lo < x <= hi` (or `lo <= x` with `closed_low`), and that x is finite.
@@ -138,7 +154,7 @@ impl Config {
             ));
         }
         check_range("qif.v0_min", q.v0_min, -1000.0, 1000.0, true)?;
-        check_range("qif.v0_max", q.v0_max, q.v0_min, 1000.0, true)?;
+        check_range("qif.v0_max", q.v0_max, q.v0_min, 1000.0, false)?;
         check_range("qif.v0_step", q.v0_step, 0.0, 1000.0, false)?;
         let points = ((q.v0_max - q.v0_min) / q.v0_step).round() + 1.0;
         if points > 100_000.0 {
@@ -176,6 +192,28 @@ impl Config {
         }
         let n = points as usize;
         check_steps("qif", n, q.duration_ms, q.dt_accurate_ms)?;
+        // RK4 records every spike it finds inside a step: bound the spikes of the fastest input.
+        let fastest = crate::neuron::qif::QifParams {
+            v0: q.v0_max,
+            tau_ms: q.tau_ms,
+            v_reset: q.v_reset,
+            v_threshold: q.v_threshold,
+        };
+        if let Some(period) = crate::neuron::qif::analytic_period_ms(&fastest) {
+            let spikes = q.duration_ms / period;
+            if spikes.is_nan() || spikes > MAX_QIF_SPIKES {
+                return Err(invalid(
+                    "qif.v_threshold",
+                    q.v_threshold,
+                    format!(
+                        "with qif.v_reset = {:?} and qif.v0_max = {:?} the fastest input would \
+                         fire {spikes:.3e} spikes in qif.duration_ms (limit {MAX_QIF_SPIKES:e}); \
+                         widen the gap between reset and threshold, or lower qif.v0_max",
+                        q.v_reset, q.v0_max
+                    ),
+                ));
+            }
+        }
         let finest = q
             .convergence_dt_ms
             .iter()
@@ -186,7 +224,20 @@ impl Config {
         let h = &self.hh;
         check_count("hh.n_neurons", h.n_neurons, 2, 100_000)?;
         check_range("hh.i_max_na", h.i_max_na, 0.0, 1000.0, false)?;
-        check_range("hh.area_um2", h.area_um2, 0.0, 1e9, false)?;
+        check_range("hh.area_um2", h.area_um2, 1.0, 1e9, true)?;
+        // nA over um^2 in uA/cm^2: 1e-3 uA / 1e-8 cm^2.
+        let density = h.i_max_na * 1e5 / h.area_um2;
+        if density > MAX_HH_DENSITY_UA_CM2 {
+            return Err(invalid(
+                "hh.area_um2",
+                h.area_um2,
+                format!(
+                    "with hh.i_max_na = {:?} gives currents up to {density:.3e} uA/cm^2, above \
+                     {MAX_HH_DENSITY_UA_CM2}; raise the area or lower hh.i_max_na",
+                    h.i_max_na
+                ),
+            ));
+        }
         check_range("hh.duration_ms", h.duration_ms, 0.0, 100_000.0, false)?;
         check_step("hh.dt_ms", h.dt_ms, "hh.duration_ms", h.duration_ms)?;
         check_step("hh.dt_converged_ms", h.dt_converged_ms, "hh.dt_ms", h.dt_ms)?;
@@ -217,7 +268,9 @@ impl Config {
             false,
         )?;
         check_count("cs.spikes_for_rate", cs.spikes_for_rate, 3, 1000)?;
-        check_range("cs.threshold_mv", cs.threshold_mv, -100.0, 50.0, true)?;
+        // Between the rest (about -68 mV at I = 0) and the peak of every spike (above +20 mV
+        // in the sweep), so that a crossing is a spike and every spike crosses.
+        check_range("cs.threshold_mv", cs.threshold_mv, -55.0, 0.0, true)?;
         check_range(
             "cs.rheobase_tolerance",
             cs.rheobase_tolerance,

@@ -24,6 +24,25 @@ pub const PROBE_ABOVE_UA: f64 = 1.0;
 /// higher.
 pub const TYPE_I_RATIO: f64 = 0.5;
 
+/// Why the Connor–Stevens experiment failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CsError {
+    /// A simulation blew up.
+    #[error(transparent)]
+    Numerical(#[from] NumericalError),
+    /// The rheobase search found no current where the model turns from silent to firing.
+    #[error(
+        "{model}: no rheobase: it {reason}; change cs.g_a_values, cs.g_k or cs.g_total, or \
+         cs.threshold_mv"
+    )]
+    NoOnset {
+        /// The model and its conductances.
+        model: String,
+        /// What the search saw.
+        reason: String,
+    },
+}
+
 /// The rheobase search looks for a silent and a firing current within ±this (µA/cm²); a
 /// model that fires at every current, or at none, in that range is an error, never a guess.
 pub const SEARCH_LIMIT_UA: f64 = 1000.0;
@@ -130,14 +149,19 @@ pub struct Trace {
 pub struct StepCheck {
     /// RK4 step of the report (ms).
     pub dt_ms: f64,
-    /// Largest relative rate change when that step is halved.
+    /// Largest relative rate change when that step is halved, over the currents where both
+    /// steps fire.
     pub max_relative_change: f64,
+    /// Currents where one of the two steps fires and the other does not (the change there is
+    /// not a relative one: it is the whole rate).
+    pub firing_disagreements: usize,
     /// Exponential-Euler step of the comparison, brian2's default (ms).
     pub brian2_dt_ms: f64,
     /// Exponential-Euler rates of the standard model at brian2's default step (Hz).
     pub brian2_rate_hz: Vec<f64>,
-    /// Smallest and largest relative slowdown of those rates against the converged ones.
-    pub brian2_slowdown: (f64, f64),
+    /// Smallest and largest relative slowdown of those rates against the converged ones, over
+    /// the currents where both fire; `None` when there is no such current.
+    pub brian2_slowdown: Option<(f64, f64)>,
 }
 
 /// The whole chapter's Connor–Stevens results.
@@ -217,18 +241,11 @@ impl Protocol<'_> {
     }
 
     /// Bisection between a silent and a firing current, starting from the sweep.
-    fn onset(
-        &self,
-        m: &ConnorStevens,
-        currents: &[f64],
-        rates: &[f64],
-    ) -> Result<Onset, NumericalError> {
+    fn onset(&self, m: &ConnorStevens, currents: &[f64], rates: &[f64]) -> Result<Onset, CsError> {
         let first = rates.iter().position(|&r| r > 0.0);
-        let no_bracket = |what: String| NumericalError {
+        let no_bracket = |reason: String| CsError::NoOnset {
             model: conductance::Model::describe(m),
-            parameters: what,
-            when: "while bracketing the rheobase".into(),
-            value: SEARCH_LIMIT_UA,
+            reason,
         };
         let (mut lo, mut hi) = match first {
             Some(0) => {
@@ -345,7 +362,7 @@ fn trace(p: &Protocol, m: &ConnorStevens, current: f64) -> Result<Trace, Numeric
 }
 
 /// Runs the sweep, the onsets, the traces and the step-size check.
-pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, NumericalError> {
+pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let p = Protocol {
         cfg,
         method: Method::Rk4,
@@ -458,15 +475,18 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, NumericalErr
         .collect::<Result<_, NumericalError>>()?;
     let reference = &curves[standard].rate_hz;
     let mut max_relative_change: f64 = 0.0;
-    let mut slowdown = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut firing_disagreements = 0;
+    let mut slowdown: Option<(f64, f64)> = None;
     for (k, &(h, b)) in checks.iter().enumerate() {
         let r = reference[k];
         if r > 0.0 && h > 0.0 {
             max_relative_change = max_relative_change.max((h - r).abs() / r);
+        } else if (r > 0.0) != (h > 0.0) {
+            firing_disagreements += 1;
         }
         if h > 0.0 && b > 0.0 {
             let s = 1.0 - b / h;
-            slowdown = (slowdown.0.min(s), slowdown.1.max(s));
+            slowdown = Some(slowdown.map_or((s, s), |(lo, hi)| (lo.min(s), hi.max(s))));
         }
     }
     Ok(CsResult {
@@ -477,6 +497,7 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, NumericalErr
         step_check: StepCheck {
             dt_ms: cfg.dt_ms,
             max_relative_change,
+            firing_disagreements,
             brian2_dt_ms: cfg.brian2_dt_ms,
             brian2_rate_hz: checks.iter().map(|c| c.1).collect(),
             brian2_slowdown: slowdown,

@@ -95,7 +95,7 @@ mod tests {
             dt_converged_ms: 0.05,
             ..Default::default()
         };
-        let r = run(&cfg).unwrap();
+        let r = run(&cfg, &|_| {}).unwrap();
         let reference: Vec<u64> = include_str!("../../tests/reference/brian2_hh_counts.txt")
             .lines()
             .map(|l| l.trim().parse().unwrap())
@@ -116,7 +116,7 @@ mod tests {
             dt_converged_ms: 0.1,
             ..Default::default()
         };
-        let err = run(&cfg).unwrap_err().to_string();
+        let err = run(&cfg, &|_| {}).unwrap_err().to_string();
         assert!(
             err.starts_with("numerical blow-up in Hodgkin-Huxley (brian2 example) at I = "),
             "{err}"

@@ -108,11 +108,7 @@ pub struct Results {
 
 /// Runs every experiment in parallel, calling `done(id)` as each finishes and `meter` with the
 /// work done inside them, then the fits.
-pub fn run_all(
-    cfg: &Config,
-    done: &(dyn Fn(&str) + Sync),
-    meter: Meter,
-) -> Result<Results, Error> {
+pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Result<Results, Error> {
     let outcomes = EXPERIMENTS
         .par_iter()
         .map(|e| {

@@ -286,7 +286,7 @@ mod tests {
         cfg.qif.v0_min = -1.0;
         cfg.qif.v0_max = -0.5;
         cfg.qif.v0_step = 0.1;
-        let err = run(&cfg).unwrap_err().to_string();
+        let err = run(&cfg, &|_| {}).unwrap_err().to_string();
         assert_eq!(
             err,
             "only 0 of 6 QIF inputs fire 3 times in qif.duration_ms = 2000 ms; the error \

@@ -59,6 +59,10 @@ pub struct View {
     cs_half_dt_ms: String,
     cs_step_change_pct: String,
     cs_brian2_dt_ms: String,
+    /// Whether any current fires with both methods, so the slowdown has a range.
+    cs_slowdown_compared: bool,
+    /// Currents where dt and dt/2 disagree on whether the model fires.
+    cs_step_disagreements: usize,
     cs_slowdown_min_pct: String,
     cs_slowdown_max_pct: String,
     cs_threshold_mv: String,
@@ -164,8 +168,16 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         cs_half_dt_ms: plain(cfg.cs.dt_ms / 2.0),
         cs_step_change_pct: sig(100.0 * cs.step_check.max_relative_change, 2),
         cs_brian2_dt_ms: plain(cfg.cs.brian2_dt_ms),
-        cs_slowdown_min_pct: percent(cs.step_check.brian2_slowdown.0, 2),
-        cs_slowdown_max_pct: percent(cs.step_check.brian2_slowdown.1, 2),
+        cs_slowdown_compared: cs.step_check.brian2_slowdown.is_some(),
+        cs_slowdown_min_pct: cs
+            .step_check
+            .brian2_slowdown
+            .map_or_else(String::new, |s| percent(s.0, 2)),
+        cs_slowdown_max_pct: cs
+            .step_check
+            .brian2_slowdown
+            .map_or_else(String::new, |s| percent(s.1, 2)),
+        cs_step_disagreements: cs.step_check.firing_disagreements,
         cs_threshold_mv: plain(cfg.cs.threshold_mv),
         cs_transient_ms: plain(cfg.cs.transient_ms),
         cs_duration_ms: plain(cfg.cs.duration_ms),
