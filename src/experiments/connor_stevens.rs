@@ -540,6 +540,46 @@ mod tests {
     }
 
     #[test]
+    fn the_bisection_ends_below_the_spacing_of_floats() {
+        // A tolerance far below the float spacing near 8 uA/cm^2 used to loop forever.
+        let cfg = CsConfig {
+            rheobase_tolerance: 1e-300,
+            duration_ms: 300.0,
+            transient_ms: 50.0,
+            ..CsConfig::default()
+        };
+        let p = protocol(&cfg, 0.05);
+        let m = ConnorStevens::default();
+        let onset = p.onset(&m, &[8.0, 9.0], &[0.0, 1.0]).unwrap();
+        assert!(
+            onset.rheobase > 8.0 && onset.rheobase <= 9.0,
+            "{}",
+            onset.rheobase
+        );
+    }
+
+    #[test]
+    fn a_model_that_never_fires_is_an_error_not_a_rheobase() {
+        let cfg = CsConfig {
+            duration_ms: 300.0,
+            transient_ms: 50.0,
+            ..CsConfig::default()
+        };
+        // The threshold above every spike peak: nothing ever counts as firing.
+        let cfg_high = CsConfig {
+            threshold_mv: 200.0,
+            ..cfg.clone()
+        };
+        let p_high = protocol(&cfg_high, 0.05);
+        let m = ConnorStevens::default();
+        let err = p_high.onset(&m, &[0.0, 10.0], &[0.0, 0.0]).unwrap_err();
+        assert!(
+            matches!(err, CsError::NoOnset { .. }) && err.to_string().contains("up to 1000"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn standard_model_onset_is_type_one_near_8_microamperes() {
         let cfg = CsConfig::default();
         let p = protocol(&cfg, cfg.dt_ms);

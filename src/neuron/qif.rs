@@ -330,4 +330,20 @@ mod tests {
         assert_eq!(simulate_euler(&p, 2000.0, 0.1).unwrap().count, 0);
         assert_eq!(analytic_rate_hz(&p), 0.0);
     }
+
+    #[test]
+    fn spikes_are_capped_not_stored() {
+        let p = QifParams {
+            v0: 1.0,
+            tau_ms: 10.0,
+            v_reset: 0.0,
+            v_threshold: 1e-9,
+        };
+        let mut c = Counter::new();
+        c.spike(&p, 1.0, "RK4").unwrap();
+        c.count = MAX_SPIKES;
+        let err = c.spike(&p, 2.0, "RK4").unwrap_err().to_string();
+        assert!(err.contains("more than 50000000 spikes"), "{err}");
+        assert_eq!(c.finish().first_ms, Some(1.0));
+    }
 }
