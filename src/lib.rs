@@ -73,6 +73,12 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
             bytes: f.svg.clone().into_bytes(),
         });
     }
+    for (stem, csv) in render::data_files(&results) {
+        files.push(OutputFile {
+            path: format!("data/{stem}.csv"),
+            bytes: csv.into_bytes(),
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let info = render::PageInfo {
         version: env!("CARGO_PKG_VERSION"),

@@ -78,7 +78,17 @@ fn report_has_every_figure_data_file_and_section() {
         ("cs_fi", "convention,g_a_ms_cm2,g_k_ms_cm2,i_ua_cm2,rate_hz"),
         (
             "cs_onset",
-            "convention,g_a_ms_cm2,g_k_ms_cm2,rheobase_ua_cm2,onset_rate_hz,excitability_type",
+            "convention,g_a_ms_cm2,g_k_ms_cm2,rest_mv,rest_stable,fold_ua_cm2,hopf_ua_cm2,\
+             rheobase_ua_cm2,onset_bifurcation,onset_rate_hz,excitability_type",
+        ),
+        (
+            "hh_onset",
+            "convention,g_a_ms_cm2,g_k_ms_cm2,rest_mv,rest_stable,fold_ua_cm2,hopf_ua_cm2,\
+             rheobase_ua_cm2,onset_bifurcation,onset_rate_hz,excitability_type",
+        ),
+        (
+            "cs_bifurcation",
+            "model,branch,current_ua_cm2,v_mv,v_max_mv,stable",
         ),
     ] {
         let text = std::fs::read_to_string(out.join(format!("data/{file}.csv"))).unwrap();

@@ -225,6 +225,10 @@ struct OnsetRow {
     rheobase_ua_cm2: String,
     onset_rate_hz: String,
     excitability: &'static str,
+    onset_bifurcation: &'static str,
+    fold_ua_cm2: String,
+    hopf_ua_cm2: String,
+    lowest_firing_ua_cm2: String,
 }
 
 #[test]
@@ -241,7 +245,23 @@ fn connor_stevens_onsets() {
             rest_unstable: c.onset.rest_exponent_per_ms > 0.0,
             rheobase_ua_cm2: format!("{:.2}", c.onset.rheobase),
             onset_rate_hz: sig(c.onset.onset_rate_hz, 3),
-            excitability: c.onset.excitability.name(),
+            excitability: c.onset.excitability.map_or("unclassified", |e| e.name()),
+            onset_bifurcation: c.onset.analysis.bifurcation().map_or("none", |b| b.id()),
+            fold_ua_cm2: c
+                .onset
+                .analysis
+                .fold
+                .map_or("none".into(), |f| format!("{:.4}", f.current)),
+            hopf_ua_cm2: c
+                .onset
+                .analysis
+                .hopf
+                .map_or("none".into(), |h| format!("{:.4}", h.current)),
+            lowest_firing_ua_cm2: c
+                .onset
+                .analysis
+                .lowest_firing_current
+                .map_or("none".into(), |x| format!("{:.2}", x)),
         })
         .collect();
     snapshot("connor_stevens_onsets", &rows);

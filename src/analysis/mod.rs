@@ -1,4 +1,5 @@
 //! Analysis of simulated curves: phase portraits and least-squares fits.
 
+pub mod bifurcation;
 pub mod fit;
 pub mod phase;

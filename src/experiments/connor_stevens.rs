@@ -7,7 +7,13 @@
 //! count upward crossings of the spike threshold, and take the rate from the mean interspike
 //! interval of the spikes after the transient. A current "fires" when at least two spikes
 //! follow the transient within the run.
+//!
+//! Each model's onset is then classified from its bifurcations ([`super::onset`]): how rest
+//! is lost, whether a firing cycle coexists with rest, and the class that follows.
 
+use super::cs_analysis;
+use super::onset::{self, OnsetAnalysis};
+use crate::analysis::bifurcation::{CycleSettings, OnsetBifurcation};
 use crate::config::CsConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
@@ -19,10 +25,6 @@ pub const NUDGE_MV: f64 = 0.01;
 
 /// How far above the rheobase the onset slope, the type and the traces are probed (µA/cm²).
 pub const PROBE_ABOVE_UA: f64 = 1.0;
-
-/// Type I when the rate at rheobase is below this fraction of the rate [`PROBE_ABOVE_UA`]
-/// higher.
-pub const TYPE_I_RATIO: f64 = 0.5;
 
 /// Why the Connor–Stevens experiment failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -69,14 +71,33 @@ impl Convention {
     }
 }
 
-/// Whether the rate rises continuously from zero at onset or jumps to a finite value.
+/// Hodgkin's excitability class, from the bifurcation through which rest is lost
+/// (Izhikevich, ch. 7): a SNIC is type I, every other onset type II.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Excitability {
-    /// Continuous onset: the rate at rheobase is under [`TYPE_I_RATIO`] times the rate
-    /// [`PROBE_ABOVE_UA`] higher.
+    /// Rest is lost at a saddle-node on an invariant circle: the rate rises from zero.
     TypeI,
-    /// Discontinuous onset: the rate jumps to a finite value.
+    /// Rest is lost at a saddle-node off the invariant circle or a Hopf point.
     TypeII,
+}
+
+impl Excitability {
+    /// The class of an onset bifurcation.
+    pub fn of(b: OnsetBifurcation) -> Excitability {
+        if b.is_type_one() {
+            Excitability::TypeI
+        } else {
+            Excitability::TypeII
+        }
+    }
+
+    /// Value of the `excitability_type` column.
+    pub fn id(self) -> &'static str {
+        match self {
+            Excitability::TypeI => "type_I",
+            Excitability::TypeII => "type_II",
+        }
+    }
 }
 
 impl Excitability {
@@ -97,17 +118,24 @@ pub struct Onset {
     /// Largest real part of the Jacobian's eigenvalues at that rest (1/ms); positive means
     /// the rest is unstable and the neuron fires without input.
     pub rest_exponent_per_ms: f64,
-    /// Smallest firing current found by bisection (µA/cm²); negative when the model fires
-    /// with no input.
+    /// The rheobase (µA/cm²): the fold current for a SNIC (where the rate rises from zero),
+    /// otherwise the lowest current at which a step from the I = 0 rest fires (by bisection);
+    /// negative when the model fires with no input.
     pub rheobase: f64,
-    /// Rate at the rheobase: the lowest stable rate observed (Hz).
+    /// The step rheobase found by bisection, whatever the class (µA/cm²).
+    pub step_rheobase: f64,
+    /// Rate at the rheobase (Hz): 0 for a SNIC (f → 0 at the fold), the rate a step to the
+    /// rheobase gives otherwise.
     pub onset_rate_hz: f64,
     /// Rate [`PROBE_ABOVE_UA`] above the rheobase (Hz).
     pub rate_above_hz: f64,
     /// (rate_above − onset_rate) / [`PROBE_ABOVE_UA`]: the slope near onset (Hz per µA/cm²).
     pub slope_hz_per_ua: f64,
-    /// Type I or type II.
-    pub excitability: Excitability,
+    /// Type I or type II, from the bifurcation; `None` when rest is not lost in the scanned
+    /// window.
+    pub excitability: Option<Excitability>,
+    /// The bifurcation analysis behind it.
+    pub analysis: OnsetAnalysis,
     /// Latency of the first spike [`PROBE_ABOVE_UA`] above the rheobase (ms).
     pub first_spike_ms_above: Option<f64>,
 }
@@ -177,6 +205,15 @@ pub struct CsResult {
     pub traces: Vec<Trace>,
     /// Step-size check.
     pub step_check: StepCheck,
+    /// Where the onset changes class between neighbouring g_A values, bisected on g_A.
+    pub type_changes: Vec<cs_analysis::GaTypeChange>,
+    /// The numbers behind the mechanism, for the standard model.
+    pub mechanism: cs_analysis::Mechanism,
+    /// The square-root law at the standard model's onset, if it is a SNIC.
+    pub snic_law: Option<onset::SqrtLaw>,
+    /// Bifurcation diagrams: the standard model, and the type II model of the g_K-fixed sweep
+    /// with the largest g_A (if any).
+    pub diagrams: Vec<cs_analysis::Diagram>,
 }
 
 struct Protocol<'a> {
@@ -187,6 +224,15 @@ struct Protocol<'a> {
 }
 
 impl Protocol<'_> {
+    fn cycle_settings(&self) -> CycleSettings {
+        CycleSettings {
+            dt_ms: self.dt_ms,
+            threshold_mv: self.cfg.threshold_mv,
+            settle_ms: onset::SETTLE_MS,
+            measure_ms: onset::MEASURE_MS,
+        }
+    }
+
     fn spec(&self, stop_after_spikes: usize) -> RunSpec {
         RunSpec {
             method: self.method,
@@ -302,24 +348,36 @@ impl Protocol<'_> {
                 lo = mid;
             }
         }
-        let onset_rate_hz = self.rate(m, hi)?;
-        let above = hi + PROBE_ABOVE_UA;
+        let step_rheobase = hi;
+        let rest = self.equilibrium(m)?;
+        let analysis = onset::analyse(
+            m,
+            rest[0],
+            step_rheobase,
+            self.cfg.rheobase_tolerance,
+            &self.cycle_settings(),
+        )?;
+        let bifurcation = analysis.bifurcation();
+        let excitability = bifurcation.map(Excitability::of);
+        // A SNIC's rheobase is the fold itself, where the rate is zero; a finite run only
+        // sees the rate once it is above about 1/duration.
+        let (rheobase, onset_rate_hz) = match (bifurcation, analysis.fold) {
+            (Some(OnsetBifurcation::Snic), Some(fold)) => (fold.current, 0.0),
+            _ => (step_rheobase, self.rate(m, step_rheobase)?),
+        };
+        let above = rheobase + PROBE_ABOVE_UA;
         let spikes_above = self.spikes(m, above, self.cfg.spikes_for_rate)?;
         let rate_above_hz = conductance::rate_after_transient(&spikes_above, self.cfg.transient_ms);
-        let excitability = if onset_rate_hz < TYPE_I_RATIO * rate_above_hz {
-            Excitability::TypeI
-        } else {
-            Excitability::TypeII
-        };
-        let rest = self.equilibrium(m)?;
         Ok(Onset {
             rest_mv: rest[0],
-            rest_exponent_per_ms: conductance::stability_exponent(m, &rest, 0.0),
-            rheobase: hi,
+            rest_exponent_per_ms: analysis.rest_leading_per_ms,
+            rheobase,
+            step_rheobase,
             onset_rate_hz,
             rate_above_hz,
             slope_hz_per_ua: (rate_above_hz - onset_rate_hz) / PROBE_ABOVE_UA,
             excitability,
+            analysis,
             first_spike_ms_above: spikes_above.first().copied(),
         })
     }
@@ -489,9 +547,42 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             slowdown = Some(slowdown.map_or((s, s), |(lo, hi)| (lo.min(s), hi.max(s))));
         }
     }
+    let cycle = p.cycle_settings();
+    let tolerance = cfg.rheobase_tolerance;
+    let type_two_example = curves
+        .iter()
+        .filter(|c| {
+            c.convention == Convention::FixedGk
+                && c.onset.excitability == Some(Excitability::TypeII)
+        })
+        .max_by(|a, b| a.g_a.total_cmp(&b.g_a));
+    let diagram_curves: Vec<&CsCurve> = std::iter::once(&curves[standard])
+        .chain(type_two_example)
+        .collect();
+    let ((type_changes, snic_law), diagrams) = rayon::join(
+        || {
+            rayon::join(
+                || cs_analysis::type_changes(cfg, &curves, &cycle),
+                || cs_analysis::snic_law(&curves[standard], &cycle),
+            )
+        },
+        || {
+            diagram_curves
+                .par_iter()
+                .map(|c| cs_analysis::diagram(c, tolerance, &cycle))
+                .collect::<Result<Vec<_>, NumericalError>>()
+        },
+    );
+    let (type_changes, snic_law, diagrams) = (type_changes?, snic_law?, diagrams?);
+    let mechanism =
+        cs_analysis::mechanism(&standard_model, curves[standard].onset.rheobase, &cycle)?;
     Ok(CsResult {
         currents,
         standard,
+        type_changes,
+        mechanism,
+        snic_law,
+        diagrams,
         curves,
         traces,
         step_check: StepCheck {
@@ -593,7 +684,7 @@ mod tests {
             "rheobase {}",
             onset.rheobase
         );
-        assert_eq!(onset.excitability, Excitability::TypeI);
+        assert_eq!(onset.excitability, Some(Excitability::TypeI));
         assert!(
             onset.onset_rate_hz < 5.0,
             "onset rate {}",

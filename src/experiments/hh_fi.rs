@@ -3,6 +3,8 @@
 //! −40 mV), and the same model converged (RK4 at a small step), to show how far brian2's curve
 //! is from the model's true F-I curve.
 
+use super::onset::{self, OnsetAnalysis, SqrtLaw};
+use crate::analysis::bifurcation::{self, CycleSettings, Excitable, OnsetBifurcation};
 use crate::config::HhConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
@@ -27,6 +29,81 @@ pub struct HhFiResult {
     pub spike_count_converged: Vec<u64>,
     /// Converged spike count / duration (Hz).
     pub rate_converged_hz: Vec<f64>,
+    /// The onset from the bifurcation analysis, in µA/cm² (RK4 at the converged step).
+    pub onset: HhOnset,
+}
+
+/// The Hodgkin–Huxley example's onset, analysed as the Connor–Stevens models are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HhOnset {
+    /// The analysis (currents in µA/cm²).
+    pub analysis: OnsetAnalysis,
+    /// The rheobase (µA/cm²): the fold for a SNIC, otherwise the step rheobase.
+    pub rheobase_ua_cm2: f64,
+    /// The rate at the rheobase (Hz): 0 for a SNIC.
+    pub onset_rate_hz: f64,
+    /// The square-root law, for a SNIC.
+    pub sqrt_law: Option<SqrtLaw>,
+    /// µA/cm² per nA for this membrane (1/area in cm², /1000).
+    pub ua_cm2_per_na: f64,
+}
+
+/// Resolution of the Hodgkin–Huxley rheobase and continuation (µA/cm²).
+pub const HH_TOLERANCE_UA: f64 = 0.001;
+
+/// The onset analysis of the example's model.
+fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalError> {
+    let cycle = CycleSettings {
+        dt_ms: cfg.dt_converged_ms,
+        threshold_mv: THRESHOLD_MV,
+        settle_ms: onset::SETTLE_MS,
+        measure_ms: onset::MEASURE_MS,
+    };
+    let no_rest = || NumericalError {
+        model: conductance::Model::describe(model),
+        parameters: "steady-state I-V curve at I = 0 (no root)".into(),
+        when: "before the onset analysis".into(),
+        value: f64::NAN,
+    };
+    let rest_mv = bifurcation::lowest_rest(model, 0.0, &onset::SCAN).ok_or_else(no_rest)?;
+    let mut rest = model.steady_state(rest_mv);
+    rest[0] += 0.01;
+    let branch = bifurcation::rest_branch(model, &onset::SCAN);
+    let loss = branch.loss.map_or(0.0, |l| l.current());
+    let (step_rheobase, step_rate) = onset::step_rheobase(
+        model,
+        rest,
+        loss - 1.0,
+        loss + onset::ABOVE_UA,
+        HH_TOLERANCE_UA,
+        &cycle,
+    )?
+    .ok_or_else(|| NumericalError {
+        model: conductance::Model::describe(model),
+        parameters: format!(
+            "no step rheobase between {} and {} uA/cm^2 (silent below, firing above)",
+            loss - 1.0,
+            loss + onset::ABOVE_UA
+        ),
+        when: "during the onset analysis".into(),
+        value: loss,
+    })?;
+    let analysis = onset::analyse(model, rest_mv, step_rheobase, HH_TOLERANCE_UA, &cycle)?;
+    let (rheobase_ua_cm2, onset_rate_hz, sqrt_law) = match (analysis.bifurcation(), analysis.fold) {
+        (Some(OnsetBifurcation::Snic), Some(fold)) => (
+            fold.current,
+            0.0,
+            Some(onset::sqrt_law(model, fold.current, rest, &cycle)?),
+        ),
+        _ => (step_rheobase, step_rate, None),
+    };
+    Ok(HhOnset {
+        analysis,
+        rheobase_ua_cm2,
+        onset_rate_hz,
+        sqrt_law,
+        ua_cm2_per_na: 1e-3 / (cfg.area_um2 * 1e-8),
+    })
 }
 
 impl HhFiResult {
@@ -82,6 +159,7 @@ pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalE
         rate_converged_hz: counts.iter().map(|c| c.1 as f64 / seconds).collect(),
         i_na,
         i_ua_cm2,
+        onset: hh_onset(cfg, &model)?,
     })
 }
 

@@ -6,10 +6,12 @@
 //! analyses that need several experiments (the curve fits).
 
 pub mod connor_stevens;
+pub mod cs_analysis;
 pub mod fits;
 pub mod hh_fi;
 pub mod lif_fi;
 pub mod mlp;
+pub mod onset;
 pub mod phase;
 pub mod qif_fi;
 

@@ -5,8 +5,9 @@ use super::Figure;
 use super::fi_curves::{Line, line_chart};
 use super::style::{self, PALETTE};
 use crate::error::Error;
-use crate::experiments::connor_stevens::{Convention, CsCurve, CsResult};
+use crate::experiments::connor_stevens::{Convention, CsCurve, CsResult, Excitability};
 use crate::experiments::hh_fi::HhFiResult;
+use crate::experiments::onset::OnsetAnalysis;
 use plotters::prelude::*;
 
 fn fmt(x: f64) -> String {
@@ -16,10 +17,11 @@ fn fmt(x: f64) -> String {
 /// brian2's curve and the converged one.
 pub fn hh_fi(r: &HhFiResult, dt_ms: f64, dt_converged_ms: f64) -> Result<Figure, Error> {
     const ID: &str = "fig:hh-fi";
-    let alt = "Hodgkin-Huxley firing rate against input current: zero up to a threshold current, \
-               then a jump to a finite rate and a steady rise; the curve of brian2's time step lies \
-               below the converged curve everywhere above threshold."
-        .to_string();
+    let alt = format!(
+        "Hodgkin-Huxley firing rate (spike count over the run) against input current from 0 to {} \
+         nA, with brian2's time step and converged.",
+        fmt(r.i_na.last().copied().unwrap_or(0.0))
+    );
     let a = format!("brian2 example: exponential Euler, dt = {dt_ms} ms");
     let b = format!("converged: RK4, dt = {dt_converged_ms} ms");
     let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
@@ -95,28 +97,31 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
         labels.join("; ")
     );
     let colors = [PALETTE[0], PALETTE[1]];
-    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
-        let lines: Vec<Line> = r
-            .traces
-            .iter()
-            .zip(&labels)
-            .enumerate()
-            .map(|(k, (t, l))| Line {
-                label: l,
-                x: &t.t_ms,
-                y: &t.v_mv,
-                color: colors[k % 2],
-                dashed: false,
-            })
-            .collect();
-        line_chart(
-            &root,
-            ID,
-            "Connor-Stevens: delay to the first spike",
-            "t (ms)",
-            "V (mV)",
-            &lines,
-        )
+    // One panel per model, stacked, so neither trace hides the other.
+    let height = 260 * r.traces.len().max(1) as u32;
+    let svg = style::render_svg(ID, (style::WIDTH, height), &alt, |root| {
+        let panels = root.split_evenly((r.traces.len().max(1), 1));
+        for (k, ((t, l), area)) in r.traces.iter().zip(&labels).zip(&panels).enumerate() {
+            line_chart(
+                area,
+                ID,
+                l,
+                "t (ms)",
+                "V (mV)",
+                &[Line {
+                    label: if k == 0 {
+                        "with the A-current"
+                    } else {
+                        "A-current blocked"
+                    },
+                    x: &t.t_ms,
+                    y: &t.v_mv,
+                    color: colors[k % 2],
+                    dashed: false,
+                }],
+            )?;
+        }
+        Ok(())
     })?;
     let mut rows = Vec::new();
     for t in &r.traces {
@@ -244,10 +249,23 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
     let (ga2, rh2) = series(Convention::FixedTotal, |c| c.onset.rheobase);
     let (_, on1) = series(Convention::FixedGk, |c| c.onset.onset_rate_hz);
     let (_, on2) = series(Convention::FixedTotal, |c| c.onset.onset_rate_hz);
-    let alt = "Two panels against gA. Left: rheobase, rising with gA when gK is fixed and falling \
-               when gK + gA is fixed. Right: the lowest stable firing rate, falling towards zero as \
-               gA approaches its standard value in both conventions."
-        .to_string();
+    let span = |xs: &[f64]| {
+        format!(
+            "{} to {}",
+            fmt(xs.first().copied().unwrap_or(0.0)),
+            fmt(xs.last().copied().unwrap_or(0.0))
+        )
+    };
+    let alt = format!(
+        "Two panels against gA. Left: the rheobase, from {} uA/cm² with gK fixed and from {} \
+         uA/cm² with gK + gA fixed, as gA goes from {}. Right: the rate at the rheobase, from {} \
+         Hz and from {} Hz (zero where the onset is a saddle-node on an invariant circle).",
+        span(&rh1),
+        span(&rh2),
+        span(&ga1),
+        span(&on1),
+        span(&on2)
+    );
     let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
         let halves = root.split_evenly((1, 2));
         line_chart(
@@ -298,33 +316,65 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
         )
     })?;
     let rows = r.curves.iter().map(|c| {
-        vec![
-            c.convention.id().to_string(),
-            fmt(c.g_a),
-            fmt(c.g_k),
-            fmt(c.onset.rheobase),
-            fmt(c.onset.onset_rate_hz),
-            c.onset.excitability.name().replace(' ', "_"),
-        ]
+        onset_row(
+            c.convention.id(),
+            c.g_a,
+            c.g_k,
+            &c.onset.analysis,
+            c.onset.rheobase,
+            c.onset.onset_rate_hz,
+        )
     });
     Ok(Figure {
         id: ID,
         file_stem: "cs_onset",
-        caption: "Onset of firing against $g_A$: the rheobase found by bisection, and the rate at \
-                  the rheobase, the lowest stable firing rate."
-            .to_string(),
+        caption:
+            "Onset of firing against $g_A$: the rheobase (the fold current where the onset is \
+                  a SNIC, otherwise the lowest current at which a step from rest fires, by \
+                  bisection), and the rate at the rheobase."
+                .to_string(),
         alt,
         svg,
-        csv: style::csv(
-            &[
-                "convention",
-                "g_a_ms_cm2",
-                "g_k_ms_cm2",
-                "rheobase_ua_cm2",
-                "onset_rate_hz",
-                "excitability_type",
-            ],
-            rows,
-        ),
+        csv: style::csv(ONSET_COLUMNS, rows),
     })
+}
+
+/// The columns of `cs_onset.csv` and `hh_onset.csv`.
+pub const ONSET_COLUMNS: &[&str] = &[
+    "convention",
+    "g_a_ms_cm2",
+    "g_k_ms_cm2",
+    "rest_mv",
+    "rest_stable",
+    "fold_ua_cm2",
+    "hopf_ua_cm2",
+    "rheobase_ua_cm2",
+    "onset_bifurcation",
+    "onset_rate_hz",
+    "excitability_type",
+];
+
+/// One row of [`ONSET_COLUMNS`]; empty fields where there is no fold, Hopf point or class.
+pub fn onset_row(
+    convention: &str,
+    g_a: f64,
+    g_k: f64,
+    a: &OnsetAnalysis,
+    rheobase: f64,
+    onset_rate_hz: f64,
+) -> Vec<String> {
+    let bifurcation = a.bifurcation();
+    vec![
+        convention.to_string(),
+        fmt(g_a),
+        fmt(g_k),
+        fmt(a.rest_mv),
+        a.rest_stable.to_string(),
+        a.fold.map_or_else(String::new, |f| fmt(f.current)),
+        a.hopf.map_or_else(String::new, |h| fmt(h.current)),
+        fmt(rheobase),
+        bifurcation.map_or_else(String::new, |b| b.id().to_string()),
+        fmt(onset_rate_hz),
+        bifurcation.map_or_else(String::new, |b| Excitability::of(b).id().to_string()),
+    ]
 }

@@ -1,6 +1,7 @@
 //! Figures: each function takes typed results and returns a [`Figure`]: an SVG string drawn
 //! with plotters, and the CSV of the numbers behind it. No file is written here.
 
+pub mod bifurcation;
 pub mod conductance;
 pub mod fi_curves;
 pub mod mlp;

@@ -123,6 +123,25 @@ impl ConnorStevens {
             + self.g_a * a * a * a * b * (v - self.e_a)
     }
 
+    /// The four steady-state currents at voltage v (µA/cm², outward positive): leak, sodium,
+    /// delayed rectifier and A-current, with every gate at its steady state. They sum to
+    /// [`ConnorStevens::steady_current`].
+    pub fn steady_components(&self, v: f64) -> [f64; 4] {
+        let (m, h, n, a, b) = (
+            self.m(v).inf,
+            self.h(v).inf,
+            self.n(v).inf,
+            self.a(v).inf,
+            self.b(v).inf,
+        );
+        [
+            self.g_l * (v - self.e_l),
+            self.g_na * m * m * m * h * (v - self.e_na),
+            self.g_k * n * n * n * n * (v - self.e_k),
+            self.g_a * a * a * a * b * (v - self.e_a),
+        ]
+    }
+
     /// The lowest root of the steady-state I–V curve at input `input`, with all gates at their
     /// steady state: the resting state the protocol starts from. Scans V upward from −100 mV
     /// in 0.1 mV steps for the first sign change, then bisects to machine precision.
@@ -153,6 +172,19 @@ impl ConnorStevens {
             f_lo = f_hi;
         }
         None
+    }
+}
+
+impl crate::analysis::bifurcation::Excitable<6> for ConnorStevens {
+    fn steady_state(&self, v: f64) -> [f64; 6] {
+        [
+            v,
+            self.m(v).inf,
+            self.h(v).inf,
+            self.n(v).inf,
+            self.a(v).inf,
+            self.b(v).inf,
+        ]
     }
 }
 

@@ -84,6 +84,18 @@ impl HodgkinHuxley {
     }
 }
 
+impl crate::analysis::bifurcation::Excitable<4> for HodgkinHuxley {
+    fn steady_state(&self, v: f64) -> [f64; 4] {
+        let ss = |r: Rates| r.alpha / (r.alpha + r.beta);
+        [
+            v,
+            ss(self.m_rates(v)),
+            ss(self.n_rates(v)),
+            ss(self.h_rates(v)),
+        ]
+    }
+}
+
 impl Model<4> for HodgkinHuxley {
     fn describe(&self) -> String {
         "Hodgkin-Huxley (brian2 example)".to_string()

@@ -6,10 +6,10 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
 use crate::experiments::connor_stevens::{
-    Convention, CsCurve, Excitability, NUDGE_MV, PROBE_ABOVE_UA, TYPE_I_RATIO,
+    Convention, CsCurve, Excitability, NUDGE_MV, PROBE_ABOVE_UA,
 };
 use crate::experiments::hh_fi::THRESHOLD_MV;
-use crate::figures::{Figure, conductance, fi_curves};
+use crate::figures::{Figure, bifurcation, conductance, fi_curves};
 use crate::neuron::connor_stevens::ConnorStevens;
 use serde::Serialize;
 
@@ -80,7 +80,6 @@ pub struct View {
     cs_e_l: String,
     cs_nudge_uv: String,
     probe_above: String,
-    type_one_ratio: String,
     hh_threshold_mv: String,
     standard: SweepRow,
     /// The model with the A-current blocked (its conductance given to g_K), if in the sweep.
@@ -89,12 +88,16 @@ pub struct View {
     blocked_current: String,
     standard_current: String,
     sweep: Vec<SweepRow>,
+    /// The swept g_A values, in order, joined with commas.
+    sweep_g_a: String,
     unstable_rest_g_a: Vec<String>,
     type_one: Vec<String>,
     rheobase_rises_fixed_gk: bool,
     rheobase_falls_fixed_total: bool,
     onset_rate_falls_fixed_gk: bool,
     fits: Vec<FitRow>,
+    /// The onset analysis.
+    onset: super::ch2_onset::OnsetView,
 }
 
 fn convention_name(c: Convention) -> &'static str {
@@ -116,7 +119,7 @@ fn sweep_row(c: &CsCurve) -> SweepRow {
         onset_rate_hz: sig(o.onset_rate_hz, 3),
         rate_above_hz: sig(o.rate_above_hz, 3),
         slope: sig(o.slope_hz_per_ua, 3),
-        excitability: o.excitability.name(),
+        excitability: o.excitability.map_or("unclassified", |e| e.name()),
         latency_ms: o.first_spike_ms_above.map_or("none".into(), |t| sig(t, 3)),
     }
 }
@@ -193,7 +196,6 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         cs_e_l: plain(ConnorStevens::default().e_l),
         cs_nudge_uv: plain(1000.0 * NUDGE_MV),
         probe_above: plain(PROBE_ABOVE_UA),
-        type_one_ratio: plain(TYPE_I_RATIO),
         hh_threshold_mv: plain(THRESHOLD_MV),
         standard: sweep_row(standard),
         blocked: cs
@@ -210,6 +212,13 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         blocked_current: fixed(cs.traces[1].current, 2),
         standard_current: fixed(cs.traces[0].current, 2),
         sweep: cs.curves.iter().map(sweep_row).collect(),
+        sweep_g_a: cfg
+            .cs
+            .g_a_values
+            .iter()
+            .map(|&g| plain(g))
+            .collect::<Vec<_>>()
+            .join(", "),
         unstable_rest_g_a: fixed_gk
             .iter()
             .filter(|c| c.onset.rest_exponent_per_ms > 0.0)
@@ -218,7 +227,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         type_one: cs
             .curves
             .iter()
-            .filter(|c| c.onset.excitability == Excitability::TypeI)
+            .filter(|c| c.onset.excitability == Some(Excitability::TypeI))
             .map(|c| format!("gA = {}, gK = {}", plain(c.g_a), plain(c.g_k)))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
@@ -226,6 +235,7 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         rheobase_rises_fixed_gk: monotone(&fixed_gk, |c| c.onset.rheobase, true),
         rheobase_falls_fixed_total: monotone(&fixed_total, |c| c.onset.rheobase, false),
         onset_rate_falls_fixed_gk: monotone(&fixed_gk, |c| c.onset.onset_rate_hz, false),
+        onset: super::ch2_onset::view(r),
         fits: r
             .fits_conductance
             .iter()
@@ -246,6 +256,8 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
             .iter()
             .map(|c| {
                 let v = sweep_row(c);
+                let a = &c.onset.analysis;
+                let b = a.bifurcation();
                 vec![
                     v.convention.to_string(),
                     v.g_a,
@@ -255,9 +267,15 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
                         v.rest_mv,
                         if v.rest_unstable { " (unstable)" } else { "" }
                     ),
-                    v.rheobase,
+                    a.fold
+                        .map_or_else(|| "none".into(), |f| fixed(f.current, 3)),
+                    a.hopf
+                        .map_or_else(|| "none".into(), |h| fixed(h.current, 3)),
+                    b.map_or("unclassified", |b| b.name()).to_string(),
+                    fixed(c.onset.rheobase, 3),
                     v.onset_rate_hz,
-                    v.slope,
+                    a.lowest_firing_current
+                        .map_or_else(|| "none".into(), |x| fixed(x, 2)),
                     v.excitability.to_string(),
                 ]
             })
@@ -275,20 +293,24 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
     vec![
         Table {
             id: "tab:cs-onset",
-            caption: format!(
-                "Onset of firing of every model of the sweep: resting potential at I = 0, \
-                 rheobase (µA/cm²), rate at the rheobase (Hz), slope near onset (Hz per µA/cm², \
-                 over the first {} µA/cm²) and excitability type.",
-                plain(PROBE_ABOVE_UA)
-            ),
+            caption: "Onset of firing of every model of the sweep (currents in µA/cm²): the \
+                      I = 0 rest, the fold ending the rest branch and the Hopf point of lowest \
+                      voltage (none if absent), the bifurcation through which rest is lost, the \
+                      rheobase (the fold for a SNIC, else the lowest current a step from rest \
+                      fires at), the rate there (Hz), the lowest current that sustains firing \
+                      (the cycle followed down) and the excitability type."
+                .into(),
             header: [
                 "Convention",
                 "gA",
                 "gK",
                 "Rest (mV)",
+                "Fold",
+                "Hopf",
+                "Rest lost by",
                 "Rheobase",
                 "Onset rate",
-                "Slope",
+                "Lowest firing",
                 "Type",
             ]
             .map(String::from)
@@ -307,6 +329,25 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
     ]
 }
 
+/// Data files of the chapter that belong to no figure: `hh_onset.csv`, the onset of brian2's
+/// Hodgkin–Huxley example in the columns of `cs_onset.csv` (currents in µA/cm²).
+pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
+    let h = &r.hh.onset;
+    let model = crate::neuron::hodgkin_huxley::HodgkinHuxley::default();
+    let row = conductance::onset_row(
+        "brian2_example",
+        0.0,
+        model.g_kd,
+        &h.analysis,
+        h.rheobase_ua_cm2,
+        h.onset_rate_hz,
+    );
+    vec![(
+        "hh_onset",
+        crate::figures::style::csv(conductance::ONSET_COLUMNS, std::iter::once(row)),
+    )]
+}
+
 /// The chapter's figures.
 pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
     use rayon::prelude::*;
@@ -315,6 +356,17 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         Box::new(|| conductance::cs_traces(&r.cs)),
         Box::new(|| conductance::cs_sweep(&r.cs)),
         Box::new(|| conductance::cs_onset(&r.cs)),
+        Box::new(|| bifurcation::cs_bifurcation(&r.cs.diagrams)),
+        Box::new(|| {
+            let mut laws = Vec::new();
+            if let Some(l) = &r.cs.snic_law {
+                laws.push(("Connor-Stevens, standard", "µA/cm²", l));
+            }
+            if let Some(l) = &r.hh.onset.sqrt_law {
+                laws.push(("Hodgkin-Huxley example", "µA/cm²", l));
+            }
+            bifurcation::onset_law(&laws)
+        }),
         Box::new(|| {
             fi_curves::fits(
                 &r.fits_conductance,

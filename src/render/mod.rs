@@ -8,6 +8,7 @@
 
 pub mod ch1;
 pub mod ch2;
+pub mod ch2_onset;
 pub mod crossref;
 pub mod format;
 pub mod markdown;
@@ -177,6 +178,11 @@ pub fn figures(results: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         .map(|c| (c.figures)(results, cfg))
         .collect::<Result<_, _>>()?;
     Ok(per_chapter.into_iter().flatten().collect())
+}
+
+/// Data files that belong to no figure, as (file stem, CSV), in a fixed order.
+pub fn data_files(results: &Results) -> Vec<(&'static str, String)> {
+    ch2::data_files(results)
 }
 
 /// Renders the whole page.

@@ -1,0 +1,320 @@
+//! What the A-current does, computed: where the onset turns from type II to type I as g_A
+//! grows, the square-root law at the standard model's SNIC, the numbers behind the mechanism
+//! (time constants, latency against interspike interval, the currents at the fold), and the
+//! branches of the bifurcation diagrams.
+
+use super::connor_stevens::{Convention, CsCurve, Excitability};
+use super::onset::{self, SqrtLaw, TypeChange};
+use crate::analysis::bifurcation::{
+    self, CyclePoint, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation,
+};
+use crate::config::CsConfig;
+use crate::error::NumericalError;
+use crate::neuron::conductance::{self, Method, RunSpec};
+use crate::neuron::connor_stevens::ConnorStevens;
+use rayon::prelude::*;
+
+/// The model of a convention at a given g_A.
+pub fn model_at(cfg: &CsConfig, convention: Convention, g_a: f64) -> ConnorStevens {
+    let g_k = match convention {
+        Convention::FixedGk => cfg.g_k,
+        Convention::FixedTotal => ((cfg.g_total - g_a) * 1e9).round() / 1e9,
+    };
+    ConnorStevens::with_conductances(g_a, g_k)
+}
+
+/// A change of class between two g_A values of one convention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GaTypeChange {
+    /// The convention.
+    pub convention: Convention,
+    /// Where the class changes (g_A in mS/cm²).
+    pub change: TypeChange,
+}
+
+/// For each convention, every pair of neighbouring g_A values of the sweep whose classes
+/// differ, bisected on g_A.
+pub fn type_changes(
+    cfg: &CsConfig,
+    curves: &[CsCurve],
+    cycle: &CycleSettings,
+) -> Result<Vec<GaTypeChange>, NumericalError> {
+    let mut pairs = Vec::new();
+    for convention in [Convention::FixedGk, Convention::FixedTotal] {
+        let mut c: Vec<&CsCurve> = curves
+            .iter()
+            .filter(|c| c.convention == convention)
+            .collect();
+        c.sort_by(|a, b| a.g_a.total_cmp(&b.g_a));
+        for w in c.windows(2) {
+            if let (Some(a), Some(b)) = (w[0].onset.excitability, w[1].onset.excitability)
+                && a != b
+            {
+                pairs.push((convention, w[0].g_a, w[1].g_a));
+            }
+        }
+    }
+    pairs
+        .par_iter()
+        .map(|&(convention, lo, hi)| {
+            let class = |g_a: f64| -> Result<bool, NumericalError> {
+                let m = model_at(cfg, convention, g_a);
+                let Some(rest) = m.resting_state(0.0) else {
+                    return Ok(false);
+                };
+                Ok(onset::classify_model(&m, rest[0], cycle)?
+                    .is_some_and(|b| Excitability::of(b) == Excitability::TypeI))
+            };
+            Ok(
+                onset::type_change(lo, hi, class)?
+                    .map(|change| GaTypeChange { convention, change }),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(|v| v.into_iter().flatten().collect())
+}
+
+/// The subthreshold voltage range over which time constants are compared (mV).
+pub const SUBTHRESHOLD_MV: (f64, f64) = (-80.0, -50.0);
+
+/// The numbers behind the mechanism paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mechanism {
+    /// Largest τ_b of the A-current's inactivation over [`SUBTHRESHOLD_MV`] (ms).
+    pub tau_b_max_ms: f64,
+    /// Largest τ_n of the delayed rectifier over the same range (ms).
+    pub tau_n_max_ms: f64,
+    /// Largest τ_a of the A-current's activation over the same range (ms).
+    pub tau_a_max_ms: f64,
+    /// The fold of the standard model, if it has one.
+    pub fold: Option<Fold>,
+    /// Leak, sodium, delayed-rectifier and A steady-state currents at the fold (µA/cm²).
+    pub currents_at_fold: Option<[f64; 4]>,
+    /// Their slopes dI/dV at the fold (µA/cm² per mV), which sum to zero there.
+    pub slopes_at_fold: Option<[f64; 4]>,
+    /// Whether the same model without the A-current (g_A = 0, same g_K) has a fold.
+    pub fold_without_a: bool,
+    /// First-spike latency against the steady interspike interval after a step from the
+    /// I = 0 rest, at currents [`LATENCY_OFFSETS`] above the rheobase.
+    pub latencies: Vec<Latency>,
+}
+
+/// Offsets above the rheobase at which latency and interspike interval are compared
+/// (µA/cm²).
+pub const LATENCY_OFFSETS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0];
+
+/// First-spike latency and steady interspike interval at one current.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Latency {
+    /// Current (µA/cm²).
+    pub current: f64,
+    /// Time of the first spike after the step (ms).
+    pub latency_ms: f64,
+    /// The last of four interspike intervals (ms).
+    pub isi_ms: f64,
+}
+
+impl Mechanism {
+    /// The A-current's inactivation is too fast to explain the delay: its largest time
+    /// constant below threshold is under a fifth of the shortest first-spike latency measured.
+    pub fn inactivation_too_fast_for_the_delay(&self) -> bool {
+        let shortest = self
+            .latencies
+            .iter()
+            .map(|l| l.latency_ms)
+            .fold(f64::INFINITY, f64::min);
+        !self.latencies.is_empty() && self.tau_b_max_ms < 0.2 * shortest
+    }
+
+    /// The delay is the low rate itself: at every current measured, the first-spike latency
+    /// is between half and twice the steady interspike interval.
+    pub fn latency_tracks_the_interval(&self) -> bool {
+        !self.latencies.is_empty()
+            && self
+                .latencies
+                .iter()
+                .all(|l| (0.5..=2.0).contains(&(l.latency_ms / l.isi_ms)))
+    }
+
+    /// The A-current makes the fold: the model has one, the same model without the A-current
+    /// has none, and at the fold the A-current's steady-state (window) current falls with V
+    /// (negative slope), which is what cancels the positive slopes of leak and K.
+    pub fn a_current_makes_the_fold(&self) -> bool {
+        self.fold.is_some()
+            && !self.fold_without_a
+            && self.slopes_at_fold.is_some_and(|s| s[3] < 0.0)
+    }
+}
+
+/// Computes [`Mechanism`] for `m`, whose rheobase is `rheobase`; runs are RK4 from the
+/// nudged I = 0 rest with the cycle settings' step and threshold.
+pub fn mechanism(
+    m: &ConnorStevens,
+    rheobase: f64,
+    cycle: &CycleSettings,
+) -> Result<Mechanism, NumericalError> {
+    let mut rest = m.resting_state(0.0).ok_or_else(|| NumericalError {
+        model: crate::neuron::conductance::Model::describe(m),
+        parameters: "steady-state I-V curve at I = 0 (no root)".into(),
+        when: "before the mechanism runs".into(),
+        value: f64::NAN,
+    })?;
+    rest[0] += 0.01;
+    let latencies = LATENCY_OFFSETS
+        .par_iter()
+        .map(|&d| {
+            let spec = RunSpec {
+                method: Method::Rk4,
+                dt_ms: cycle.dt_ms,
+                duration_ms: 5000.0,
+                threshold_mv: cycle.threshold_mv,
+                stop_after_spikes: 5,
+                transient_ms: 0.0,
+            };
+            let t = conductance::run(m, rest, rheobase + d, &spec)?;
+            Ok((t.len() >= 5).then(|| Latency {
+                current: rheobase + d,
+                latency_ms: t[0],
+                isi_ms: t[4] - t[3],
+            }))
+        })
+        .collect::<Result<Vec<_>, NumericalError>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let (lo, hi) = SUBTHRESHOLD_MV;
+    let n = ((hi - lo) / 0.1).round() as usize;
+    let max_over = |f: &dyn Fn(f64) -> f64| {
+        (0..=n)
+            .map(|k| f(lo + k as f64 * 0.1))
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let fold = bifurcation::folds(m, &onset::SCAN)
+        .into_iter()
+        .find(|f| f.is_maximum);
+    let slope = |v: f64| -> [f64; 4] {
+        let h = 1e-4;
+        let (up, down) = (m.steady_components(v + h), m.steady_components(v - h));
+        std::array::from_fn(|k| (up[k] - down[k]) / (2.0 * h))
+    };
+    let without = ConnorStevens::with_conductances(0.0, m.g_k);
+    Ok(Mechanism {
+        tau_b_max_ms: max_over(&|v| m.b(v).tau),
+        tau_n_max_ms: max_over(&|v| m.n(v).tau),
+        tau_a_max_ms: max_over(&|v| m.a(v).tau),
+        fold,
+        currents_at_fold: fold.map(|f| m.steady_components(f.v_mv)),
+        slopes_at_fold: fold.map(|f| slope(f.v_mv)),
+        fold_without_a: bifurcation::folds(&without, &onset::SCAN)
+            .iter()
+            .any(|f| f.is_maximum),
+        latencies,
+    })
+}
+
+/// One point of the rest branch in a diagram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RestPoint {
+    /// Current (µA/cm²).
+    pub current: f64,
+    /// Voltage (mV).
+    pub v_mv: f64,
+    /// Stable or not.
+    pub stable: bool,
+}
+
+/// A bifurcation diagram: the rest branch with its stability, folds and Hopf points, and the
+/// V range of the firing cycle followed down in current.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram {
+    /// A-type conductance (mS/cm²).
+    pub g_a: f64,
+    /// Delayed-rectifier conductance (mS/cm²).
+    pub g_k: f64,
+    /// The onset class.
+    pub bifurcation: Option<OnsetBifurcation>,
+    /// Rest branch over the diagram's current window.
+    pub rest: Vec<RestPoint>,
+    /// Folds in the window.
+    pub folds: Vec<Fold>,
+    /// Hopf points in the window.
+    pub hopfs: Vec<Hopf>,
+    /// The firing cycle, from the top current down to the lowest that sustains it.
+    pub cycle: Vec<CyclePoint>,
+    /// The diagram's current window (µA/cm²).
+    pub window: (f64, f64),
+}
+
+/// Voltage step of the rest branch drawn in a diagram (mV).
+const DIAGRAM_V_STEP: f64 = 0.1;
+/// Step of the cycle continuation in a diagram (µA/cm²).
+const DIAGRAM_I_STEP: f64 = 0.5;
+
+/// The diagram of `curve`'s model over a window around its onset.
+pub fn diagram(
+    curve: &CsCurve,
+    tolerance: f64,
+    cycle: &CycleSettings,
+) -> Result<Diagram, NumericalError> {
+    let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
+    let a = &curve.onset.analysis;
+    let low = a.lowest_firing_current.unwrap_or(curve.onset.rheobase);
+    let loss = a.loss.map_or(curve.onset.rheobase, |l| l.current());
+    let window = (low.min(loss) - 4.0, low.max(loss) + 6.0);
+    let n = ((onset::SCAN.v_hi - onset::SCAN.v_lo) / DIAGRAM_V_STEP).round() as usize;
+    let rest = (0..=n)
+        .map(|k| {
+            let e = bifurcation::equilibrium(&m, onset::SCAN.v_lo + k as f64 * DIAGRAM_V_STEP);
+            RestPoint {
+                current: e.current,
+                v_mv: e.v_mv,
+                stable: e.stable(),
+            }
+        })
+        .filter(|p| p.current >= window.0 && p.current <= window.1)
+        .collect();
+    let in_window = |i: f64| i >= window.0 && i <= window.1;
+    let mut start = m.steady_state(a.rest_mv);
+    start[0] += 0.01;
+    let branch = bifurcation::follow_cycle_down(
+        &m,
+        start,
+        window.1,
+        window.0,
+        DIAGRAM_I_STEP,
+        tolerance,
+        cycle,
+    )?;
+    let mut cycle_points = branch.map(|b| b.points).unwrap_or_default();
+    cycle_points.sort_by(|a, b| a.current.total_cmp(&b.current));
+    Ok(Diagram {
+        g_a: curve.g_a,
+        g_k: curve.g_k,
+        bifurcation: a.bifurcation(),
+        rest,
+        folds: bifurcation::folds(&m, &onset::SCAN)
+            .into_iter()
+            .filter(|f| in_window(f.current))
+            .collect(),
+        hopfs: bifurcation::hopfs(&m, &onset::SCAN)
+            .into_iter()
+            .filter(|h| in_window(h.current))
+            .collect(),
+        cycle: cycle_points,
+        window,
+    })
+}
+
+/// The square-root law of `curve`'s model if its onset is a SNIC.
+pub fn snic_law(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<SqrtLaw>, NumericalError> {
+    let a = &curve.onset.analysis;
+    match (a.bifurcation(), a.fold) {
+        (Some(OnsetBifurcation::Snic), Some(fold)) => {
+            let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
+            let mut start = m.steady_state(a.rest_mv);
+            start[0] += 0.01;
+            onset::sqrt_law(&m, fold.current, start, cycle).map(Some)
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,361 @@
+//! The onset of firing of a conductance-based model, from its bifurcations: the rest branch
+//! (folds, Hopf points, stability at I = 0), how rest is lost, the class of the onset, the
+//! lowest current that sustains firing, and the rheobase (the fold itself for a SNIC). Shared
+//! by the Connor–Stevens sweep and brian2's Hodgkin–Huxley example.
+
+use crate::analysis::bifurcation::{
+    self, Classification, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation, RestLoss, Scan,
+};
+use crate::error::NumericalError;
+use crate::neuron::conductance::{self, Method, Model, RunSpec};
+
+/// The voltage window of every rest-branch scan (mV), and its grid step.
+pub const SCAN: Scan = Scan {
+    v_lo: -100.0,
+    v_hi: -20.0,
+    step: 0.1,
+};
+
+/// How far below (and above) the current where rest is lost a cycle is probed (µA/cm²): a
+/// bistable window narrower than this is not resolved.
+pub const PROBE_UA: f64 = 0.02;
+
+/// Current above the loss of rest at which the firing cycle is first reached (µA/cm²).
+pub const ABOVE_UA: f64 = 1.0;
+
+/// Step of the downward continuation of the firing cycle (µA/cm²).
+pub const CONTINUATION_STEP_UA: f64 = 0.25;
+
+/// Settling and measuring windows of every cycle probe (ms).
+pub const SETTLE_MS: f64 = 200.0;
+/// See [`SETTLE_MS`].
+pub const MEASURE_MS: f64 = 600.0;
+
+/// What the bifurcation analysis says about one model's onset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnsetAnalysis {
+    /// The I = 0 rest (mV): the lowest root of I_ss(V) = 0.
+    pub rest_mv: f64,
+    /// Whether that rest is stable (all eigenvalues of the Jacobian in the left half-plane).
+    pub rest_stable: bool,
+    /// Largest real part of the eigenvalues at the I = 0 rest (1/ms).
+    pub rest_leading_per_ms: f64,
+    /// The fold that ends the lower (rest) branch, if I_ss has one.
+    pub fold: Option<Fold>,
+    /// The Hopf point of lowest voltage on the scanned branch, if any.
+    pub hopf: Option<Hopf>,
+    /// How rest is lost as the current rises.
+    pub loss: Option<RestLoss>,
+    /// The class of the onset and its evidence.
+    pub classification: Option<Classification>,
+    /// The lowest current that sustains firing (cycle followed down from above), if found.
+    pub lowest_firing_current: Option<f64>,
+    /// Rate at that lowest current (Hz).
+    pub lowest_firing_rate_hz: Option<f64>,
+}
+
+impl OnsetAnalysis {
+    /// The onset bifurcation, if rest is lost in the scanned window.
+    pub fn bifurcation(&self) -> Option<OnsetBifurcation> {
+        self.classification.map(|c| c.bifurcation)
+    }
+
+    /// Rest and firing coexist: the firing cycle, followed down in current, still fires more
+    /// than [`PROBE_UA`] below the current where rest is lost. Returns the window
+    /// (lowest firing current, loss current) when they do.
+    pub fn bistable_window(&self) -> Option<(f64, f64)> {
+        let loss = self.loss?.current();
+        let low = self.lowest_firing_current?;
+        (low < loss - PROBE_UA).then_some((low, loss))
+    }
+}
+
+/// The state just below (in V, hence in current on the lower branch) `v_mv`, nudged up by
+/// 10 µV so an equilibrium that has lost stability is left.
+fn nudged<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> [f64; N] {
+    let mut s = m.steady_state(v_mv);
+    s[0] += 0.01;
+    s
+}
+
+/// Analyses one model. `rest0` is the I = 0 rest voltage (mV), `rheobase` the step rheobase
+/// (from which the cycle is followed down), `tolerance` the resolution of the continuation.
+pub fn analyse<M: Excitable<N>, const N: usize>(
+    m: &M,
+    rest0_mv: f64,
+    rheobase: f64,
+    tolerance: f64,
+    cycle: &CycleSettings,
+) -> Result<OnsetAnalysis, NumericalError> {
+    let rest = bifurcation::equilibrium(m, rest0_mv);
+    let branch = bifurcation::rest_branch(m, &SCAN);
+    let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
+    let hopf = branch.hopfs.first().copied();
+    let classification = match &branch.loss {
+        Some(loss) => {
+            let v_loss = match loss {
+                RestLoss::Fold(f) => f.v_mv,
+                RestLoss::Hopf(h) => h.v_mv,
+            };
+            Some(bifurcation::classify(
+                m,
+                loss,
+                nudged(m, rest0_mv),
+                nudged(m, v_loss - 0.5),
+                ABOVE_UA,
+                PROBE_UA,
+                cycle,
+            )?)
+        }
+        None => None,
+    };
+    // The firing cycle followed down from above the step rheobase, where a step from rest
+    // reaches it.
+    let top = rheobase + ABOVE_UA;
+    let floor = top - 100.0;
+    let firing = bifurcation::follow_cycle_down(
+        m,
+        nudged(m, rest0_mv),
+        top,
+        floor,
+        CONTINUATION_STEP_UA,
+        tolerance,
+        cycle,
+    )?;
+    let lowest = firing.as_ref().and_then(|f| {
+        f.points
+            .iter()
+            .filter(|p| p.current <= f.lowest_current)
+            .map(|p| (p.current, p.rate_hz))
+            .next()
+    });
+    Ok(OnsetAnalysis {
+        rest_mv: rest0_mv,
+        rest_stable: rest.stable(),
+        rest_leading_per_ms: rest.leading_real(),
+        fold,
+        hopf,
+        loss: branch.loss,
+        classification,
+        lowest_firing_current: lowest.map(|l| l.0),
+        lowest_firing_rate_hz: lowest.map(|l| l.1),
+    })
+}
+
+/// Offsets above a SNIC's fold at which the rate is measured (current units).
+pub const SQRT_LAW_OFFSETS: &[f64] = &[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5];
+
+/// The law is fitted on the offsets up to this (the normal form holds close to the fold;
+/// farther away the time spent in the spike itself adds to the period).
+pub const SQRT_LAW_FIT_MAX: f64 = 0.02;
+
+/// Spikes per rate near a SNIC; the rate comes from the last three intervals.
+const SQRT_LAW_SPIKES: usize = 5;
+
+/// Longest run per rate near a SNIC (ms).
+const SQRT_LAW_MAX_MS: f64 = 40_000.0;
+
+/// The rate near a saddle-node on an invariant circle: f ≈ c·√(I − I_fold), so f² is linear
+/// in I and vanishes at the fold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqrtLaw {
+    /// The fold current.
+    pub fold_current: f64,
+    /// Offsets I − I_fold.
+    pub offsets: Vec<f64>,
+    /// Rates at those offsets (Hz).
+    pub rates_hz: Vec<f64>,
+    /// Slope of log f against log (I − I_fold) over the offsets up to [`SQRT_LAW_FIT_MAX`]:
+    /// 1/2 for the square-root law.
+    pub exponent: f64,
+    /// The same slope over every offset (the law bends farther from the fold).
+    pub exponent_all: f64,
+    /// Where the least-squares line through f² against I (offsets up to
+    /// [`SQRT_LAW_FIT_MAX`]) crosses zero.
+    pub intercept_current: f64,
+    /// That line's slope (Hz² per current unit): c².
+    pub slope_hz2: f64,
+}
+
+/// How far the fitted exponent may be from 1/2 for the square-root law to hold.
+pub const SQRT_LAW_EXPONENT_TOLERANCE: f64 = 0.05;
+
+impl SqrtLaw {
+    /// The square-root law holds near the fold: the log-log slope close to the fold is within
+    /// [`SQRT_LAW_EXPONENT_TOLERANCE`] of 1/2, and the line through f² meets zero within a
+    /// tenth of the fitted range of the fold.
+    pub fn holds(&self) -> bool {
+        (self.exponent - 0.5).abs() < SQRT_LAW_EXPONENT_TOLERANCE
+            && (self.intercept_current - self.fold_current).abs() < SQRT_LAW_FIT_MAX / 10.0
+    }
+}
+
+/// Measures the rate at each of [`SQRT_LAW_OFFSETS`] above `fold` from `start` (a state from
+/// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law.
+pub fn sqrt_law<M: Model<N>, const N: usize>(
+    m: &M,
+    fold: f64,
+    start: [f64; N],
+    c: &CycleSettings,
+) -> Result<SqrtLaw, NumericalError> {
+    let on_cycle = bifurcation::track(
+        m,
+        start,
+        fold + ABOVE_UA,
+        c.dt_ms,
+        c.settle_ms,
+        c.threshold_mv,
+    )?;
+    let rates_hz: Vec<f64> = SQRT_LAW_OFFSETS
+        .iter()
+        .map(|&d| {
+            let spec = RunSpec {
+                method: Method::Rk4,
+                dt_ms: c.dt_ms,
+                duration_ms: SQRT_LAW_MAX_MS,
+                threshold_mv: c.threshold_mv,
+                stop_after_spikes: SQRT_LAW_SPIKES,
+                transient_ms: 0.0,
+            };
+            let t = conductance::run(m, on_cycle.state, fold + d, &spec)?;
+            Ok(if t.len() >= SQRT_LAW_SPIKES {
+                3000.0 / (t[t.len() - 1] - t[t.len() - 4])
+            } else {
+                0.0
+            })
+        })
+        .collect::<Result<_, NumericalError>>()?;
+    let firing: Vec<(f64, f64)> = SQRT_LAW_OFFSETS
+        .iter()
+        .zip(&rates_hz)
+        .filter(|(_, r)| **r > 0.0)
+        .map(|(d, r)| (*d, *r))
+        .collect();
+    let log_slope = |pts: &[(f64, f64)]| {
+        let (log_d, log_f): (Vec<f64>, Vec<f64>) =
+            pts.iter().map(|(d, r)| (d.ln(), r.ln())).unzip();
+        bifurcation::line_fit(&log_d, &log_f).1
+    };
+    let near: Vec<(f64, f64)> = firing
+        .iter()
+        .copied()
+        .filter(|(d, _)| *d <= SQRT_LAW_FIT_MAX)
+        .collect();
+    let exponent = log_slope(&near);
+    let exponent_all = log_slope(&firing);
+    let (currents, squares): (Vec<f64>, Vec<f64>) =
+        near.iter().map(|(d, r)| (fold + d, r * r)).unzip();
+    let (a, b) = bifurcation::line_fit(&currents, &squares);
+    Ok(SqrtLaw {
+        fold_current: fold,
+        offsets: SQRT_LAW_OFFSETS.to_vec(),
+        rates_hz,
+        exponent,
+        exponent_all,
+        intercept_current: -a / b,
+        slope_hz2: b,
+    })
+}
+
+/// The onset class alone (rest branch and the cycle probes, no continuation): what the
+/// bisection on g_A needs.
+pub fn classify_model<M: Excitable<N>, const N: usize>(
+    m: &M,
+    rest0_mv: f64,
+    cycle: &CycleSettings,
+) -> Result<Option<OnsetBifurcation>, NumericalError> {
+    let branch = bifurcation::rest_branch(m, &SCAN);
+    let Some(loss) = branch.loss else {
+        return Ok(None);
+    };
+    let v_loss = match loss {
+        RestLoss::Fold(f) => f.v_mv,
+        RestLoss::Hopf(h) => h.v_mv,
+    };
+    let c = bifurcation::classify(
+        m,
+        &loss,
+        nudged(m, rest0_mv),
+        nudged(m, v_loss - 0.5),
+        ABOVE_UA,
+        PROBE_UA,
+        cycle,
+    )?;
+    Ok(Some(c.bifurcation))
+}
+
+/// Where, between two parameter values of different class, the onset turns from type II to
+/// type I: bisection on the parameter with [`classify_model`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypeChange {
+    /// Largest parameter value found type II.
+    pub type_two_at: f64,
+    /// Smallest parameter value found type I.
+    pub type_one_at: f64,
+}
+
+/// Halvings of the bisection for a type change.
+pub const TYPE_CHANGE_BISECTIONS: usize = 12;
+
+/// Bisects `[lo, hi]` (classes differ at the ends) for the change of class; `class(p)` is
+/// true for type I.
+pub fn type_change(
+    mut lo: f64,
+    mut hi: f64,
+    class: impl Fn(f64) -> Result<bool, NumericalError>,
+) -> Result<Option<TypeChange>, NumericalError> {
+    let (c_lo, c_hi) = (class(lo)?, class(hi)?);
+    if c_lo == c_hi {
+        return Ok(None);
+    }
+    for _ in 0..TYPE_CHANGE_BISECTIONS {
+        let mid = 0.5 * (lo + hi);
+        if class(mid)? == c_lo {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let (type_two_at, type_one_at) = if c_hi { (lo, hi) } else { (hi, lo) };
+    Ok(Some(TypeChange {
+        type_two_at,
+        type_one_at,
+    }))
+}
+
+/// The lowest current (within `tolerance`) at which a step from the I = 0 rest `rest0`
+/// leads to sustained firing, by bisection in `[lo, hi]` (silent at `lo`, firing at `hi`).
+pub fn step_rheobase<M: Model<N>, const N: usize>(
+    m: &M,
+    rest0: [f64; N],
+    mut lo: f64,
+    mut hi: f64,
+    tolerance: f64,
+    c: &CycleSettings,
+) -> Result<Option<(f64, f64)>, NumericalError> {
+    let fires = |i: f64| bifurcation::sustained(m, rest0, i, c);
+    let Some(mut at_hi) = fires(hi)? else {
+        return Ok(None);
+    };
+    if fires(lo)?.is_some() {
+        return Ok(None);
+    }
+    for _ in 0..BISECTIONS_MAX {
+        if hi - lo <= tolerance {
+            break;
+        }
+        let mid = 0.5 * (lo + hi);
+        match fires(mid)? {
+            Some(t) => {
+                hi = mid;
+                at_hi = t;
+            }
+            None => lo = mid,
+        }
+    }
+    let n = at_hi.spikes_ms.len();
+    Ok(Some((hi, at_hi.rate_hz((n - 1).min(4)))))
+}
+
+/// Most halvings of [`step_rheobase`].
+const BISECTIONS_MAX: usize = 60;

@@ -1,0 +1,245 @@
+//! One test per qualitative claim of the report's chapter 2, named after the claim. Each
+//! checks the condition the sentence states on the default results (the computed verdict the
+//! template prints), and the predicates behind the verdicts are checked on planted inputs
+//! that must flip them.
+
+use neuroreport::analysis::bifurcation::{OnsetBifurcation, RestLoss};
+use neuroreport::config::Config;
+use neuroreport::experiments::connor_stevens::{Convention, CsCurve, Excitability};
+use neuroreport::experiments::cs_analysis::{Latency, Mechanism};
+use neuroreport::experiments::onset::{PROBE_UA, SqrtLaw};
+use neuroreport::experiments::{self, Results};
+use std::sync::OnceLock;
+
+fn results() -> &'static Results {
+    static R: OnceLock<Results> = OnceLock::new();
+    R.get_or_init(|| {
+        experiments::run_all(&Config::default(), &|_| {}, &|_| {}).expect("default run succeeds")
+    })
+}
+
+fn curve(convention: Convention, g_a: f64) -> &'static CsCurve {
+    results()
+        .cs
+        .curves
+        .iter()
+        .find(|c| c.convention == convention && (c.g_a - g_a).abs() < 1e-9)
+        .expect("model in the sweep")
+}
+
+#[test]
+fn the_standard_model_loses_rest_at_a_fold_and_is_type_one_through_a_snic() {
+    let c = &results().cs.curves[results().cs.standard];
+    let a = &c.onset.analysis;
+    assert!(matches!(a.loss, Some(RestLoss::Fold(_))), "{:?}", a.loss);
+    let class = a.classification.expect("classified");
+    assert_eq!(class.bifurcation, OnsetBifurcation::Snic);
+    assert!(!class.cycle_below, "a cycle coexists below the fold");
+    assert_eq!(c.onset.excitability, Some(Excitability::TypeI));
+}
+
+#[test]
+fn the_snic_rheobase_is_the_fold_and_the_finite_run_places_it_higher() {
+    let c = &results().cs.curves[results().cs.standard];
+    let fold = c.onset.analysis.fold.expect("a fold").current;
+    assert!((c.onset.rheobase - fold).abs() < 1e-12);
+    assert_eq!(c.onset.onset_rate_hz, 0.0);
+    assert!(c.onset.step_rheobase > fold);
+    assert!(c.onset.step_rheobase - fold < 0.05);
+}
+
+#[test]
+fn the_rate_near_the_fold_follows_the_square_root_law() {
+    let law = results().cs.snic_law.as_ref().expect("a SNIC law");
+    assert!(law.holds(), "{law:?}");
+    assert!((law.exponent - 0.5).abs() < 0.05, "{}", law.exponent);
+    assert!((law.intercept_current - law.fold_current).abs() < 0.002);
+}
+
+#[test]
+fn the_square_root_verdict_fails_for_a_linear_onset() {
+    // A ReLU-like onset, f ∝ (I − I_fold), must not pass as the square-root law.
+    let offsets = vec![0.001, 0.002, 0.005, 0.01, 0.02];
+    let law = SqrtLaw {
+        fold_current: 1.0,
+        rates_hz: offsets.iter().map(|d| 100.0 * d).collect(),
+        offsets,
+        exponent: 1.0,
+        exponent_all: 1.0,
+        intercept_current: 1.0,
+        slope_hz2: 1.0,
+    };
+    assert!(!law.holds());
+}
+
+#[test]
+fn with_ga_40_rest_is_lost_at_a_subcritical_hopf_point_below_the_fold() {
+    let c = curve(Convention::FixedGk, 40.0);
+    let a = &c.onset.analysis;
+    let Some(RestLoss::Hopf(h)) = a.loss else {
+        panic!("{:?}", a.loss)
+    };
+    assert!(h.current < a.fold.expect("a fold").current);
+    assert_eq!(a.bifurcation(), Some(OnsetBifurcation::HopfSubcritical));
+    assert_eq!(c.onset.excitability, Some(Excitability::TypeII));
+    assert!(c.onset.onset_rate_hz > 5.0, "{}", c.onset.onset_rate_hz);
+}
+
+#[test]
+fn the_onset_turns_type_one_between_ga_40_and_47_7_in_both_conventions() {
+    let changes = &results().cs.type_changes;
+    for convention in [Convention::FixedGk, Convention::FixedTotal] {
+        let t = changes
+            .iter()
+            .find(|t| t.convention == convention)
+            .unwrap_or_else(|| panic!("no change for {convention:?}"));
+        assert!(
+            t.change.type_two_at > 40.0 && t.change.type_one_at < 47.7,
+            "{t:?}"
+        );
+        assert!((t.change.type_one_at - t.change.type_two_at).abs() < 0.01);
+    }
+}
+
+#[test]
+fn models_listed_as_bistable_fire_below_the_loss_of_rest() {
+    for c in &results().cs.curves {
+        let a = &c.onset.analysis;
+        if let Some((low, loss)) = a.bistable_window() {
+            assert!(low < loss - PROBE_UA);
+            assert_eq!(Some(low), a.lowest_firing_current);
+            assert_ne!(a.bifurcation(), Some(OnsetBifurcation::Snic));
+        }
+    }
+}
+
+#[test]
+fn the_a_current_makes_the_fold() {
+    let m = &results().cs.mechanism;
+    assert!(m.a_current_makes_the_fold());
+    assert!(!m.fold_without_a);
+    let slopes = m.slopes_at_fold.expect("slopes");
+    assert!(slopes[3] < 0.0, "A-current slope {slopes:?}");
+    // The four slopes sum to zero at the fold.
+    assert!(slopes.iter().sum::<f64>().abs() < 1e-4, "{slopes:?}");
+}
+
+#[test]
+fn the_a_inactivation_is_too_fast_to_cause_the_delay() {
+    let m = &results().cs.mechanism;
+    assert!(m.inactivation_too_fast_for_the_delay());
+    assert!(m.tau_b_max_ms < 4.0, "{}", m.tau_b_max_ms);
+}
+
+#[test]
+fn the_latency_tracks_the_interspike_interval() {
+    assert!(results().cs.mechanism.latency_tracks_the_interval());
+}
+
+fn planted(latencies: Vec<Latency>) -> Mechanism {
+    Mechanism {
+        tau_b_max_ms: 3.5,
+        tau_n_max_ms: 3.0,
+        tau_a_max_ms: 1.0,
+        fold: None,
+        currents_at_fold: None,
+        slopes_at_fold: None,
+        fold_without_a: false,
+        latencies,
+    }
+}
+
+#[test]
+fn the_delay_verdicts_flip_on_planted_numbers() {
+    let l = |latency_ms, isi_ms| Latency {
+        current: 1.0,
+        latency_ms,
+        isi_ms,
+    };
+    // A latency three intervals long is not "the low rate itself".
+    assert!(!planted(vec![l(60.0, 50.0), l(150.0, 50.0)]).latency_tracks_the_interval());
+    assert!(planted(vec![l(60.0, 50.0)]).latency_tracks_the_interval());
+    // A 15 ms latency is within reach of a 3.5 ms inactivation.
+    assert!(!planted(vec![l(15.0, 13.0)]).inactivation_too_fast_for_the_delay());
+    assert!(planted(vec![l(60.0, 50.0)]).inactivation_too_fast_for_the_delay());
+    // No fold, no claim that the A-current makes one.
+    assert!(!planted(vec![]).a_current_makes_the_fold());
+}
+
+#[test]
+fn the_hodgkin_huxley_example_is_type_one_through_a_snic() {
+    let h = &results().hh.onset;
+    assert_eq!(h.analysis.bifurcation(), Some(OnsetBifurcation::Snic));
+    let fold = h.analysis.fold.expect("a fold").current;
+    assert!((h.rheobase_ua_cm2 - fold).abs() < 1e-12);
+    // In the example's own units: below the first grid current that fires.
+    let first = results()
+        .hh
+        .rate_converged_hz
+        .iter()
+        .position(|&r| r > 0.0)
+        .expect("fires");
+    assert!(fold / h.ua_cm2_per_na < results().hh.i_na[first]);
+    assert!(h.sqrt_law.as_ref().expect("law").holds());
+}
+
+#[test]
+fn weak_a_currents_make_the_rest_at_zero_unstable() {
+    for g_a in [0.0, 10.0] {
+        let a = &curve(Convention::FixedGk, g_a).onset.analysis;
+        assert!(!a.rest_stable && a.rest_leading_per_ms > 0.0);
+    }
+    assert!(curve(Convention::FixedGk, 47.7).onset.analysis.rest_stable);
+}
+
+fn sorted_by_g_a(convention: Convention) -> Vec<&'static CsCurve> {
+    let mut c: Vec<&CsCurve> = results()
+        .cs
+        .curves
+        .iter()
+        .filter(|c| c.convention == convention)
+        .collect();
+    c.sort_by(|a, b| a.g_a.total_cmp(&b.g_a));
+    c
+}
+
+#[test]
+fn with_gk_fixed_every_increase_of_ga_raises_the_rheobase() {
+    let c = sorted_by_g_a(Convention::FixedGk);
+    assert!(
+        c.windows(2)
+            .all(|w| w[1].onset.rheobase > w[0].onset.rheobase)
+    );
+}
+
+#[test]
+fn with_gk_plus_ga_fixed_moving_conductance_to_the_a_current_lowers_the_rheobase() {
+    let c = sorted_by_g_a(Convention::FixedTotal);
+    assert!(
+        c.windows(2)
+            .all(|w| w[1].onset.rheobase < w[0].onset.rheobase)
+    );
+}
+
+#[test]
+fn with_gk_fixed_the_rate_at_the_rheobase_falls_with_every_step_of_ga() {
+    let c = sorted_by_g_a(Convention::FixedGk);
+    assert!(
+        c.windows(2)
+            .all(|w| w[1].onset.onset_rate_hz < w[0].onset.onset_rate_hz)
+    );
+}
+
+#[test]
+fn only_the_standard_model_is_type_one() {
+    for c in &results().cs.curves {
+        let standard = (c.g_a - 47.7).abs() < 1e-9 && (c.g_k - 20.0).abs() < 1e-9;
+        assert_eq!(
+            c.onset.excitability == Some(Excitability::TypeI),
+            standard,
+            "gA = {}, gK = {}",
+            c.g_a,
+            c.g_k
+        );
+    }
+}
