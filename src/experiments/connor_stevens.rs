@@ -214,6 +214,8 @@ pub struct CsResult {
     /// Bifurcation diagrams: the standard model, and the type II model of the g_K-fixed sweep
     /// with the largest g_A (if any).
     pub diagrams: Vec<cs_analysis::Diagram>,
+    /// A slow current ramp across the widest bistable window of the sweep, if any.
+    pub ramp: Option<cs_analysis::Ramp>,
 }
 
 struct Protocol<'a> {
@@ -576,6 +578,20 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let (type_changes, snic_law, diagrams) = (type_changes?, snic_law?, diagrams?);
     let mechanism =
         cs_analysis::mechanism(&standard_model, curves[standard].onset.rheobase, &cycle)?;
+    let widest = curves
+        .iter()
+        .filter_map(|c| {
+            c.onset
+                .analysis
+                .bistable_window()
+                .map(|(lo, hi)| (hi - lo, c))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c);
+    let ramp = match widest {
+        Some(c) => cs_analysis::ramp(c, &cycle)?,
+        None => None,
+    };
     Ok(CsResult {
         currents,
         standard,
@@ -583,6 +599,7 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         mechanism,
         snic_law,
         diagrams,
+        ramp,
         curves,
         traces,
         step_check: StepCheck {

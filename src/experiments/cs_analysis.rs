@@ -318,3 +318,110 @@ pub fn snic_law(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<SqrtLaw
         _ => Ok(None),
     }
 }
+
+/// Step of the up-and-down current staircase (µA/cm²).
+pub const RAMP_STEP_UA: f64 = 0.5;
+/// How far the staircase reaches beyond the bistable window on each side (µA/cm²).
+pub const RAMP_MARGIN_UA: f64 = 3.0;
+
+/// An up-and-down current staircase across a bistable window: the current is raised step by
+/// step from rest and then lowered again, keeping the state; at each step the model settles
+/// and its rate is measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ramp {
+    /// A-type conductance (mS/cm²).
+    pub g_a: f64,
+    /// Delayed-rectifier conductance (mS/cm²).
+    pub g_k: f64,
+    /// The bistable window from the analysis: lowest firing current and loss of rest.
+    pub window: (f64, f64),
+    /// Lowest and highest current of the staircase.
+    pub range: (f64, f64),
+    /// (current, rate in Hz) at each step on the way up.
+    pub up: Vec<(f64, f64)>,
+    /// The same on the way down.
+    pub down: Vec<(f64, f64)>,
+}
+
+impl Ramp {
+    /// The lowest current that fires on the way up, if any.
+    pub fn up_onset(&self) -> Option<f64> {
+        self.up.iter().find(|p| p.1 > 0.0).map(|p| p.0)
+    }
+
+    /// The lowest current that still fires on the way down, if any.
+    pub fn down_offset(&self) -> Option<f64> {
+        self.down.iter().filter(|p| p.1 > 0.0).map(|p| p.0).last()
+    }
+
+    /// Steps on the way up, above the loss of rest, that did not fire (the oscillation still
+    /// growing out of the unstable rest).
+    pub fn quiet_past_loss(&self) -> usize {
+        self.up
+            .iter()
+            .filter(|p| p.0 > self.window.1 && p.1 <= 0.0)
+            .count()
+    }
+
+    /// Hysteresis: on the way down the model fires at a lower current than any that fired on
+    /// the way up.
+    pub fn hysteresis(&self) -> bool {
+        matches!((self.up_onset(), self.down_offset()), (Some(u), Some(d)) if d < u)
+    }
+}
+
+/// Runs the staircase for `curve`'s model across its bistable window, if it has one, from
+/// the rest state at the bottom.
+pub fn ramp(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<Ramp>, NumericalError> {
+    let Some(window) = curve.onset.analysis.bistable_window() else {
+        return Ok(None);
+    };
+    let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
+    let (lo, hi) = (window.0 - RAMP_MARGIN_UA, window.1 + RAMP_MARGIN_UA);
+    let Some(v0) = bifurcation::lowest_rest(&m, lo, &onset::SCAN) else {
+        return Ok(None);
+    };
+    let n = ((hi - lo) / RAMP_STEP_UA).ceil() as usize;
+    let currents: Vec<f64> = (0..=n).map(|k| lo + k as f64 * RAMP_STEP_UA).collect();
+    let mut state = m.steady_state(v0);
+    let mut step = |current: f64| -> Result<(f64, f64), NumericalError> {
+        let settled = bifurcation::track(
+            &m,
+            state,
+            current,
+            cycle.dt_ms,
+            cycle.settle_ms,
+            cycle.threshold_mv,
+        )?;
+        let measured = bifurcation::track(
+            &m,
+            settled.state,
+            current,
+            cycle.dt_ms,
+            cycle.measure_ms,
+            cycle.threshold_mv,
+        )?;
+        state = measured.state;
+        let n = measured.spikes_ms.len();
+        let rate = if n >= 2 { measured.rate_hz(n - 1) } else { 0.0 };
+        Ok((current, rate))
+    };
+    let up = currents
+        .iter()
+        .map(|&i| step(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let down = currents
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|&i| step(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Ramp {
+        g_a: curve.g_a,
+        g_k: curve.g_k,
+        window,
+        range: (lo, currents[n]),
+        up,
+        down,
+    }))
+}

@@ -6,7 +6,7 @@ use super::Figure;
 use super::style::{self, PALETTE, plot_error};
 use crate::analysis::bifurcation::OnsetBifurcation;
 use crate::error::Error;
-use crate::experiments::cs_analysis::{Diagram, RestPoint};
+use crate::experiments::cs_analysis::{Diagram, Ramp, RestPoint};
 use crate::experiments::onset::{SQRT_LAW_FIT_MAX, SqrtLaw};
 use plotters::prelude::*;
 
@@ -324,5 +324,89 @@ pub fn onset_law(laws: &[(&str, &str, &SqrtLaw)]) -> Result<Figure, Error> {
             &["model", "current_unit", "fold_current", "offset", "rate_hz"],
             rows,
         ),
+    })
+}
+
+/// The rate along a slow current ramp up and back down, with the bistable window from the
+/// analysis marked.
+pub fn cs_ramp(r: &Ramp) -> Result<Figure, Error> {
+    const ID: &str = "fig:cs-ramp";
+    let show = |x: Option<f64>| x.map_or_else(|| "nowhere".to_string(), |v| format!("{v:.2}"));
+    let alt = format!(
+        "Firing rate against input current on a staircase up and back down for gA = {}, gK = \
+         {}: going up the model first fires at {} uA/cm², going down it last fires at {} \
+         uA/cm²; the analysis puts rest and firing together between {:.2} and {:.2} uA/cm².",
+        r.g_a,
+        r.g_k,
+        show(r.up_onset()),
+        show(r.down_offset()),
+        r.window.0,
+        r.window.1
+    );
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
+        let err = plot_error(ID);
+        let y_hi = r.up.iter().chain(&r.down).map(|p| p.1).fold(1.0, f64::max) * 1.15;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Current up and down, gA = {}, gK = {}", r.g_a, r.g_k),
+                style::label_font(),
+            )
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(r.range.0..r.range.1, 0.0..y_hi)
+            .map_err(&err)?;
+        style::mesh(&mut chart, "I (µA/cm²)", "firing rate (Hz)")
+            .draw()
+            .map_err(&err)?;
+        let window = PALETTE[2];
+        for x in [r.window.0, r.window.1] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(x, 0.0), (x, y_hi)],
+                    6,
+                    4,
+                    window.stroke_width(2),
+                ))
+                .map_err(&err)?;
+        }
+        let up = PALETTE[0];
+        chart
+            .draw_series(r.up.iter().map(|&p| Circle::new(p, 4, up.filled())))
+            .map_err(&err)?
+            .label("current rising")
+            .legend(move |(x, y)| Circle::new((x + 11, y), 4, up.filled()));
+        let down = PALETTE[1];
+        chart
+            .draw_series(
+                r.down
+                    .iter()
+                    .map(|&p| TriangleMarker::new(p, 5, down.filled())),
+            )
+            .map_err(&err)?
+            .label("current falling")
+            .legend(move |(x, y)| TriangleMarker::new((x + 11, y), 4, down.filled()));
+        style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, ID)
+    })?;
+    let rows =
+        r.up.iter()
+            .map(|p| ("up", p))
+            .chain(r.down.iter().map(|p| ("down", p)))
+            .map(|(d, p)| vec![d.to_string(), fmt(p.0), fmt(p.1)]);
+    Ok(Figure {
+        id: ID,
+        file_stem: "cs_ramp",
+        caption: format!(
+            "The current raised in steps of {} µA/cm² from rest and lowered again, the state \
+             carried from step to step; at each step {} ms to settle, then the rate over {} ms. \
+             Dashed lines: the lowest current that sustains firing and the loss of rest, from \
+             the analysis.",
+            fmt(crate::experiments::cs_analysis::RAMP_STEP_UA),
+            fmt(crate::experiments::onset::SETTLE_MS),
+            fmt(crate::experiments::onset::MEASURE_MS)
+        ),
+        alt,
+        svg,
+        csv: style::csv(&["direction", "current_ua_cm2", "rate_hz"], rows),
     })
 }

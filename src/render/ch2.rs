@@ -375,5 +375,9 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
             )
         }),
     ];
-    jobs.par_iter().map(|f| f()).collect()
+    let mut figures: Vec<Figure> = jobs.par_iter().map(|f| f()).collect::<Result<_, _>>()?;
+    if let Some(ramp) = &r.cs.ramp {
+        figures.push(bifurcation::cs_ramp(ramp)?);
+    }
+    Ok(figures)
 }

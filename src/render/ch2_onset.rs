@@ -118,6 +118,22 @@ pub struct OnsetView {
     a_current_makes_fold: bool,
     fold_without_a: bool,
     hh: HhView,
+    ramp: Option<RampView>,
+}
+
+/// The current ramp, formatted.
+#[derive(Debug, Serialize)]
+pub struct RampView {
+    g_a: String,
+    g_k: String,
+    up_onset: String,
+    down_offset: String,
+    window_lo: String,
+    window_hi: String,
+    hysteresis: bool,
+    /// Steps on the way up above the loss of rest that did not fire.
+    quiet_past_loss: usize,
+    step: String,
 }
 
 /// The Hodgkin–Huxley example's onset, formatted.
@@ -245,7 +261,19 @@ pub fn view(r: &Results) -> OnsetView {
             .iter()
             .position(|&x| x > 0.0)
             .map_or_else(|| "none".to_string(), |i| sig(r.hh.i_na[i], 3));
+    let ramp = cs.ramp.as_ref().map(|r| RampView {
+        g_a: plain(r.g_a),
+        g_k: plain(r.g_k),
+        up_onset: opt(r.up_onset()),
+        down_offset: opt(r.down_offset()),
+        window_lo: fixed(r.window.0, 2),
+        window_hi: fixed(r.window.1, 2),
+        hysteresis: r.hysteresis(),
+        quiet_past_loss: r.quiet_past_loss(),
+        step: plain(crate::experiments::cs_analysis::RAMP_STEP_UA),
+    });
     OnsetView {
+        ramp,
         probe: plain(PROBE_UA),
         standard: model_onset(standard),
         type_two: type_two.map(model_onset),
