@@ -243,3 +243,14 @@ fn only_the_standard_model_is_type_one() {
         );
     }
 }
+
+#[test]
+fn the_staircase_shows_hysteresis_across_the_widest_bistable_window() {
+    let r = results().cs.ramp.as_ref().expect("a bistable model");
+    assert!(r.hysteresis());
+    let (up, down) = (r.up_onset().unwrap(), r.down_offset().unwrap());
+    // Up: fires only at or past the loss of rest; down: fires down to near the lowest
+    // current that sustains firing.
+    assert!(up >= r.window.1, "{up} vs {:?}", r.window);
+    assert!((down - r.window.0).abs() < 1.0, "{down} vs {:?}", r.window);
+}

@@ -351,7 +351,7 @@ impl Ramp {
 
     /// The lowest current that still fires on the way down, if any.
     pub fn down_offset(&self) -> Option<f64> {
-        self.down.iter().filter(|p| p.1 > 0.0).map(|p| p.0).last()
+        self.down.iter().rev().find(|p| p.1 > 0.0).map(|p| p.0)
     }
 
     /// Steps on the way up, above the loss of rest, that did not fire (the oscillation still
