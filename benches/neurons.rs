@@ -70,6 +70,7 @@ fn main() {
             threshold_mv: hh_fi::THRESHOLD_MV,
             stop_after_spikes: 0,
             transient_ms: 0.0,
+            stop_at_rest: false,
         };
         let area_cm2 = hh.area_um2 * 1e-8;
         let total: usize = (0..hh.n_neurons)

@@ -243,6 +243,7 @@ impl Protocol<'_> {
             threshold_mv: self.cfg.threshold_mv,
             stop_after_spikes,
             transient_ms: self.cfg.transient_ms,
+            stop_at_rest: true,
         }
     }
 

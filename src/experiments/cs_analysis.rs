@@ -170,6 +170,7 @@ pub fn mechanism(
                 threshold_mv: cycle.threshold_mv,
                 stop_after_spikes: 5,
                 transient_ms: 0.0,
+                stop_at_rest: false,
             };
             let t = conductance::run(m, rest, rheobase + d, &spec)?;
             Ok((t.len() >= 5).then(|| Latency {

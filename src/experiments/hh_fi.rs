@@ -138,6 +138,7 @@ pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalE
         threshold_mv: THRESHOLD_MV,
         stop_after_spikes: 0,
         transient_ms: 0.0,
+        stop_at_rest: false,
     };
     let brian2 = spec(Method::ExponentialEuler, cfg.dt_ms);
     let converged = spec(Method::Rk4, cfg.dt_converged_ms);
@@ -212,6 +213,7 @@ mod tests {
             threshold_mv: THRESHOLD_MV,
             stop_after_spikes: 0,
             transient_ms: 0.0,
+            stop_at_rest: false,
         };
         for i in [0.35, 1.05, 2.1, 3.15] {
             let a = conductance::run(&model, model.brian2_initial_state(), i, &at(0.025))

@@ -216,6 +216,7 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
                 threshold_mv: c.threshold_mv,
                 stop_after_spikes: SQRT_LAW_SPIKES,
                 transient_ms: 0.0,
+                stop_at_rest: false,
             };
             let t = conductance::run(m, on_cycle.state, fold + d, &spec)?;
             Ok(if t.len() >= SQRT_LAW_SPIKES {
