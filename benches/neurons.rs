@@ -9,21 +9,10 @@
 //! (`benches/reference/brian2_hh_timed.py`) and prints the ratio; the project itself never
 //! needs Python.
 
+mod common;
+use common::median_seconds;
 use neuroreport::config::Config;
 use neuroreport::experiments::{connor_stevens, hh_fi};
-use std::time::Instant;
-
-fn median_seconds<F: FnMut()>(mut f: F, reps: usize) -> f64 {
-    let mut t: Vec<f64> = (0..reps)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed().as_secs_f64()
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[reps / 2]
-}
 
 fn brian2_seconds() -> Option<f64> {
     let python = std::env::var("BRIAN2_PYTHON").ok()?;

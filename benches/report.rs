@@ -5,22 +5,11 @@
 //! the estimate can be checked and recalibrated. Then the whole in-memory build (experiments,
 //! figures, page) on one thread and on all, with the ratio. Times are medians of 3 runs.
 
+mod common;
+use common::median_seconds;
 use neuroreport::config::Config;
 use neuroreport::config::budget;
 use neuroreport::experiments::EXPERIMENTS;
-use std::time::Instant;
-
-fn median_seconds<F: FnMut()>(mut f: F, reps: usize) -> f64 {
-    let mut t: Vec<f64> = (0..reps)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed().as_secs_f64()
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[reps / 2]
-}
 
 fn main() {
     let cfg = Config::default();

@@ -2,23 +2,11 @@
 //! panic or touch the report), `--check`, byte-identical output across processes, and a
 //! report that survives the build process being killed at any moment.
 
+mod common;
+
+use common::{code_and_stderr, neuroreport};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn neuroreport(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroreport"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn code_and_stderr(out: &Output) -> (i32, String) {
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::process::Command;
 
 /// A small configuration with every experiment exercised, for builds in tests.
 const SMALL: &str = "\

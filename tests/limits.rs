@@ -2,16 +2,9 @@
 //! refused before anything runs (exit 2, naming the keys), loops that search stop at their
 //! bounds, and errors never echo a huge value.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn neuroreport(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroreport"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use common::neuroreport;
 
 /// Runs with `toml` as the configuration and returns (exit code, stderr); nothing may be
 /// written.

@@ -3,23 +3,11 @@
 //! never write one folder at once, `--check` follows no links and prints no escape codes, and
 //! failed writes to the terminal are errors, not panics.
 
+mod common;
+
+use common::{code_and_stderr, neuroreport};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn neuroreport(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroreport"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn code_and_stderr(out: &Output) -> (i32, String) {
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The smallest configuration that still runs every experiment.
 const TINY: &str = "\

@@ -110,17 +110,8 @@ impl ConnorStevens {
 
     /// Total steady-state membrane current (µA/cm², outward positive) at voltage v.
     pub fn steady_current(&self, v: f64) -> f64 {
-        let (m, h, n, a, b) = (
-            self.m(v).inf,
-            self.h(v).inf,
-            self.n(v).inf,
-            self.a(v).inf,
-            self.b(v).inf,
-        );
-        self.g_l * (v - self.e_l)
-            + self.g_na * m * m * m * h * (v - self.e_na)
-            + self.g_k * n * n * n * n * (v - self.e_k)
-            + self.g_a * a * a * a * b * (v - self.e_a)
+        let [leak, na, k, a] = self.steady_components(v);
+        leak + na + k + a
     }
 
     /// The four steady-state currents at voltage v (µA/cm², outward positive): leak, sodium,
