@@ -254,3 +254,42 @@ fn the_staircase_shows_hysteresis_across_the_widest_bistable_window() {
     assert!(up >= r.window.1, "{up} vs {:?}", r.window);
     assert!((down - r.window.0).abs() < 1.0, "{down} vs {:?}", r.window);
 }
+
+// Chapter 1.
+
+#[test]
+fn the_lif_deviation_splits_into_a_finite_run_part_and_a_grid_part() {
+    let cfg = Config::default();
+    let lif = &results().lif;
+    let duration_s = cfg.lif.duration_ms / 1000.0;
+    let mut grid_adds = false;
+    for (k, &v0) in lif.run.v0_mv.iter().enumerate() {
+        let exact = neuroreport::neuron::lif::continuous_count(&cfg.lif, v0) as f64;
+        let sim = lif.run.spike_count[k] as f64;
+        let total = sim - lif.analytic_rate_hz[k] * duration_s;
+        let (grid, finite) = (sim - exact, exact - lif.analytic_rate_hz[k] * duration_s);
+        assert!((grid + finite - total).abs() < 1e-9);
+        assert!(grid >= lif.grid_effect.0 as f64 && grid <= lif.grid_effect.1 as f64);
+        assert!(finite >= lif.finite_run_effect.0 - 1e-12);
+        assert!(finite <= lif.finite_run_effect.1 + 1e-12);
+        grid_adds |= grid > 0.0;
+    }
+    // The text says the grid can add a spike (stamped at the step start) when it does.
+    assert_eq!(grid_adds, lif.grid_effect.1 > 0);
+}
+
+#[test]
+fn the_lif_onset_is_continuous_with_an_infinite_slope() {
+    let cfg = Config::default().lif;
+    let f = |dv: f64| neuroreport::neuron::lif::analytic_rate_hz(&cfg, cfg.v_threshold_mv + dv);
+    assert!(
+        f(1e-12) < 15.0 && f(1e-300) < 3.0,
+        "{} {}",
+        f(1e-12),
+        f(1e-300)
+    );
+    // The difference quotient from the threshold grows without bound as the step shrinks.
+    let slope = |h: f64| f(h) / h;
+    assert!(slope(1e-6) > 10.0 * slope(1e-3));
+    assert!(slope(1e-9) > 10.0 * slope(1e-6));
+}

@@ -170,7 +170,7 @@ pub fn mechanism(
                 threshold_mv: cycle.threshold_mv,
                 stop_after_spikes: 5,
                 transient_ms: 0.0,
-                stop_at_rest: false,
+                stop_at_rest: true,
             };
             let t = conductance::run(m, rest, rheobase + d, &spec)?;
             Ok((t.len() >= 5).then(|| Latency {
@@ -314,7 +314,7 @@ pub fn snic_law(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<SqrtLaw
             let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
             let mut start = m.steady_state(a.rest_mv);
             start[0] += 0.01;
-            onset::sqrt_law(&m, fold.current, start, cycle).map(Some)
+            onset::sqrt_law(&m, fold.current, start, cycle)
         }
         _ => Ok(None),
     }

@@ -16,6 +16,13 @@ pub struct LifFiResult {
     pub first_firing_v0_mv: Option<f64>,
     /// Largest |simulated − analytic| spike count over the neurons.
     pub max_spike_count_error: f64,
+    /// Smallest and largest (simulated count − continuous-time count of the same finite run):
+    /// what the time grid does.
+    pub grid_effect: (i64, i64),
+    /// Smallest and largest (continuous-time count of the finite run − rate × duration):
+    /// what counting whole spikes in a run whose first interval has no refractory period
+    /// does.
+    pub finite_run_effect: (f64, f64),
 }
 
 /// Runs the LIF group and evaluates the analytic curve.
@@ -40,7 +47,18 @@ pub fn run(cfg: &Config, meter: Meter) -> LifFiResult {
         .zip(&analytic_rate_hz)
         .map(|(s, a)| ((s - a) * duration_s).abs())
         .fold(0.0, f64::max);
+    let mut grid_effect = (i64::MAX, i64::MIN);
+    let mut finite_run_effect = (f64::INFINITY, f64::NEG_INFINITY);
+    for (k, &v0) in run.v0_mv.iter().enumerate() {
+        let exact = lif::continuous_count(&cfg.lif, v0);
+        let g = run.spike_count[k] as i64 - exact as i64;
+        let f = exact as f64 - analytic_rate_hz[k] * duration_s;
+        grid_effect = (grid_effect.0.min(g), grid_effect.1.max(g));
+        finite_run_effect = (finite_run_effect.0.min(f), finite_run_effect.1.max(f));
+    }
     LifFiResult {
+        grid_effect,
+        finite_run_effect,
         run,
         analytic_rate_hz,
         first_firing_v0_mv,

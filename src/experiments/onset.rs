@@ -190,14 +190,18 @@ impl SqrtLaw {
     }
 }
 
+/// Fewest firing offsets (up to [`SQRT_LAW_FIT_MAX`]) for a fit of the law.
+const SQRT_LAW_MIN_POINTS: usize = 3;
+
 /// Measures the rate at each of [`SQRT_LAW_OFFSETS`] above `fold` from `start` (a state from
-/// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law.
+/// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law; `None`
+/// when fewer than [`SQRT_LAW_MIN_POINTS`] offsets close to the fold fire (no fit to show).
 pub fn sqrt_law<M: Model<N>, const N: usize>(
     m: &M,
     fold: f64,
     start: [f64; N],
     c: &CycleSettings,
-) -> Result<SqrtLaw, NumericalError> {
+) -> Result<Option<SqrtLaw>, NumericalError> {
     let on_cycle = bifurcation::track(
         m,
         start,
@@ -216,7 +220,7 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
                 threshold_mv: c.threshold_mv,
                 stop_after_spikes: SQRT_LAW_SPIKES,
                 transient_ms: 0.0,
-                stop_at_rest: false,
+                stop_at_rest: true,
             };
             let t = conductance::run(m, on_cycle.state, fold + d, &spec)?;
             Ok(if t.len() >= SQRT_LAW_SPIKES {
@@ -242,12 +246,15 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
         .copied()
         .filter(|(d, _)| *d <= SQRT_LAW_FIT_MAX)
         .collect();
+    if near.len() < SQRT_LAW_MIN_POINTS {
+        return Ok(None);
+    }
     let exponent = log_slope(&near);
     let exponent_all = log_slope(&firing);
     let (currents, squares): (Vec<f64>, Vec<f64>) =
         near.iter().map(|(d, r)| (fold + d, r * r)).unzip();
     let (a, b) = bifurcation::line_fit(&currents, &squares);
-    Ok(SqrtLaw {
+    Ok(Some(SqrtLaw {
         fold_current: fold,
         offsets: SQRT_LAW_OFFSETS.to_vec(),
         rates_hz,
@@ -255,7 +262,7 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
         exponent_all,
         intercept_current: -a / b,
         slope_hz2: b,
-    })
+    }))
 }
 
 /// The onset class alone (rest branch and the cycle probes, no continuation): what the

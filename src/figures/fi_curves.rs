@@ -348,9 +348,16 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
     let err = plot_error(ID);
     let dts: Vec<f64> = r.convergence.iter().map(|c| c.dt_ms).collect();
     let errs: Vec<f64> = r.convergence.iter().map(|c| c.rms_relative_error).collect();
+    let local: Vec<String> = dts
+        .windows(2)
+        .zip(errs.windows(2))
+        .map(|(d, e)| format!("{:.2}", (e[1] / e[0]).ln() / (d[1] / d[0]).ln()))
+        .collect();
     let alt = format!(
         "Log-log plot of the RMS relative rate error of forward Euler against the time step, \
-         falling along a straight line of slope {:.2}, parallel to the first-order reference.",
+         with a first-order reference line; the local slopes between successive steps are {} \
+         (overall {:.2}).",
+        local.join(", "),
         r.observed_order
     );
     let svg = style::render_svg(ID, (style::WIDTH / 2 + 120, style::HEIGHT), &alt, |root| {

@@ -319,10 +319,43 @@ mod tests {
 
     #[test]
     fn initialisation_respects_pytorch_bounds() {
-        let net = Mlp::init(1000, 9);
+        // PyTorch's nn.Linear draws weights and biases from U(-1/sqrt(fan_in), 1/sqrt(fan_in)):
+        // fan_in 2 for the hidden layer (weights and biases), H for the readout. Each group
+        // must stay inside its bound *and fill it*: its largest |p| near the bound and its
+        // standard deviation near bound/sqrt(3), so a group drawn with the wrong bound fails.
+        let h = 1000;
+        let net = Mlp::init(h, 9);
         let b1 = 1.0 / 2f64.sqrt();
-        let b2 = 1.0 / 1000f64.sqrt();
-        assert!(net.params[..3000].iter().all(|p| p.abs() <= b1));
-        assert!(net.params[3000..].iter().all(|p| p.abs() <= b2));
+        let b2 = 1.0 / (h as f64).sqrt();
+        let groups: [(&str, &[f64], f64); 4] = [
+            ("hidden weights", &net.params[..2 * h], b1),
+            ("hidden biases", &net.params[2 * h..3 * h], b1),
+            ("readout weights", &net.params[3 * h..4 * h], b2),
+            ("readout bias", &net.params[4 * h..], b2),
+        ];
+        for (name, p, bound) in groups {
+            assert!(
+                p.iter().all(|x| x.abs() <= bound),
+                "{name} outside ±{bound}"
+            );
+            if p.len() < 100 {
+                continue;
+            }
+            let max = p.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+            assert!(
+                max > 0.98 * bound,
+                "{name}: largest |p| {max} for bound {bound}"
+            );
+            let n = p.len() as f64;
+            let mean = p.iter().sum::<f64>() / n;
+            let sd = (p.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt();
+            // 1000 uniform draws: the standard deviation is within 5 % of bound/sqrt(3) with
+            // overwhelming probability (its relative standard error is about 1.4 %).
+            let expected = bound / 3f64.sqrt();
+            assert!(
+                (sd / expected - 1.0).abs() < 0.05,
+                "{name}: sd {sd} vs {expected}"
+            );
+        }
     }
 }

@@ -133,7 +133,7 @@ pub fn run<M: Model<N>, const N: usize>(
     spec: &RunSpec,
 ) -> Result<Vec<f64>, NumericalError> {
     let mut s = init;
-    let n_steps = (spec.duration_ms / spec.dt_ms).round() as usize;
+    let n_steps = super::clock::brian2_steps(spec.duration_ms, spec.dt_ms) as usize;
     let mut times = Vec::new();
     let mut armed = s[0] <= spec.threshold_mv;
     let mut after_transient = 0usize;

@@ -47,7 +47,7 @@ pub fn simulate_observed(cfg: &LifConfig, neuron_done: &dyn Fn()) -> LifRun {
     let v_reset = cfg.v_reset_mv * MILLI;
     let ref_steps = timestep(cfg.refractory_ms * MILLI, dt);
     let decay = (-dt / tau).exp();
-    let n_steps = (cfg.duration_ms * MILLI / dt).ceil() as i64;
+    let n_steps = super::clock::brian2_steps(cfg.duration_ms, cfg.dt_ms) as i64;
     let duration_s = cfg.duration_ms * MILLI;
 
     let mut v0_mv = Vec::with_capacity(cfg.n_neurons);
@@ -92,9 +92,34 @@ pub fn analytic_rate_hz(cfg: &LifConfig, v0_mv: f64) -> f64 {
     1000.0 / period_ms
 }
 
+/// Spikes of the continuous-time model in a run of `duration_ms` started at the reset with
+/// no refractory period before the first spike: the first comes after the charging time
+/// t₁ = τ ln((V0 − V_r)/(V0 − V_th)), each later one a full period t_ref + t₁ after it. This
+/// is what an exact simulation counts; it differs from rate × duration because spikes are
+/// whole and the first interval has no refractory period.
+pub fn continuous_count(cfg: &LifConfig, v0_mv: f64) -> u64 {
+    if v0_mv <= cfg.v_threshold_mv {
+        return 0;
+    }
+    let charge_ms = cfg.tau_ms * ((v0_mv - cfg.v_reset_mv) / (v0_mv - cfg.v_threshold_mv)).ln();
+    if charge_ms > cfg.duration_ms {
+        return 0;
+    }
+    let period_ms = cfg.refractory_ms + charge_ms;
+    1 + ((cfg.duration_ms - charge_ms) / period_ms).floor() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continuous_count_by_hand() {
+        let cfg = LifConfig::default();
+        // V0 = 20 mV: t1 = 10 ln 2 = 6.93 ms, period 11.93 ms, 1 + floor(993.07/11.93) = 84.
+        assert_eq!(continuous_count(&cfg, 20.0), 84);
+        assert_eq!(continuous_count(&cfg, 10.0), 0);
+    }
 
     fn brian2_counts() -> Vec<u64> {
         include_str!("../../tests/reference/brian2_lif_counts.txt")

@@ -1,5 +1,6 @@
 //! Neuron models and their integrators. Pure functions of their parameters: no I/O.
 
+pub mod clock;
 pub mod conductance;
 pub mod connor_stevens;
 pub mod gating;

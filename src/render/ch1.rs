@@ -59,6 +59,16 @@ pub struct View {
     lif_first_firing_rate_hz: String,
     lif_max_rate_hz: String,
     lif_max_spike_count_error: String,
+    /// Range of (simulated − continuous-time count of the same run).
+    lif_grid_min: i64,
+    lif_grid_max: i64,
+    /// The grid never adds a spike.
+    lif_grid_only_removes: bool,
+    /// Range of (continuous-time count − rate × duration).
+    lif_finite_min: String,
+    lif_finite_max: String,
+    /// Threshold rate of the QIF comparison (Hz): the given number of periods in the run.
+    qif_threshold_rate_hz: String,
     lif_saturation_hz: String,
     phase_lif: Vec<PhaseRow>,
     phase_qif: Vec<PhaseRow>,
@@ -221,6 +231,12 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         lif_first_firing_rate_hz: sig(first_rate, 3),
         lif_max_rate_hz: sig(max_rate, 3),
         lif_max_spike_count_error: sig(r.lif.max_spike_count_error, 2),
+        lif_grid_min: r.lif.grid_effect.0,
+        lif_grid_max: r.lif.grid_effect.1,
+        lif_grid_only_removes: r.lif.grid_effect.1 <= 0,
+        lif_finite_min: fixed(r.lif.finite_run_effect.0, 2),
+        lif_finite_max: fixed(r.lif.finite_run_effect.1, 2),
+        qif_threshold_rate_hz: sig(qif_fi::min_compared_rate_hz(q.duration_ms), 3),
         lif_saturation_hz: sig(1000.0 / l.refractory_ms.max(l.dt_ms), 3),
         phase_lif: phase_rows(&r.phase.lif),
         phase_qif: phase_rows(&r.phase.qif),

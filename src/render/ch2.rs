@@ -358,16 +358,6 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         Box::new(|| conductance::cs_onset(&r.cs)),
         Box::new(|| bifurcation::cs_bifurcation(&r.cs.diagrams)),
         Box::new(|| {
-            let mut laws = Vec::new();
-            if let Some(l) = &r.cs.snic_law {
-                laws.push(("Connor-Stevens, standard", "µA/cm²", l));
-            }
-            if let Some(l) = &r.hh.onset.sqrt_law {
-                laws.push(("Hodgkin-Huxley example", "µA/cm²", l));
-            }
-            bifurcation::onset_law(&laws)
-        }),
-        Box::new(|| {
             fi_curves::fits(
                 &r.fits_conductance,
                 "fig:conductance-fits",
@@ -376,6 +366,16 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         }),
     ];
     let mut figures: Vec<Figure> = jobs.par_iter().map(|f| f()).collect::<Result<_, _>>()?;
+    let mut laws = Vec::new();
+    if let Some(l) = &r.cs.snic_law {
+        laws.push(("Connor-Stevens, standard", "µA/cm²", l));
+    }
+    if let Some(l) = &r.hh.onset.sqrt_law {
+        laws.push(("Hodgkin-Huxley example", "µA/cm²", l));
+    }
+    if !laws.is_empty() {
+        figures.push(bifurcation::onset_law(&laws)?);
+    }
     if let Some(ramp) = &r.cs.ramp {
         figures.push(bifurcation::cs_ramp(ramp)?);
     }

@@ -119,6 +119,8 @@ pub struct OnsetView {
     fold_without_a: bool,
     hh: HhView,
     ramp: Option<RampView>,
+    /// Whether the square-root figure exists (a law for either model).
+    any_law: bool,
 }
 
 /// The current ramp, formatted.
@@ -273,6 +275,7 @@ pub fn view(r: &Results) -> OnsetView {
         step: plain(crate::experiments::cs_analysis::RAMP_STEP_UA),
     });
     OnsetView {
+        any_law: cs.snic_law.is_some() || r.hh.onset.sqrt_law.is_some(),
         ramp,
         probe: plain(PROBE_UA),
         standard: model_onset(standard),
