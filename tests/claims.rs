@@ -293,3 +293,75 @@ fn the_lif_onset_is_continuous_with_an_infinite_slope() {
     assert!(slope(1e-6) > 10.0 * slope(1e-3));
     assert!(slope(1e-9) > 10.0 * slope(1e-6));
 }
+
+// Chapter 3.
+
+#[test]
+fn restart_outcomes_follow_the_stated_taxonomy() {
+    use neuroreport::experiments::mlp::{CHANCE_LOSS_TOLERANCE, Verdict};
+    let cfg = Config::default();
+    for r in results()
+        .mlp
+        .small
+        .restarts
+        .iter()
+        .chain(&results().mlp.wide.restarts)
+    {
+        let near_ln2 = (r.final_train_loss - std::f64::consts::LN_2).abs() <= CHANCE_LOSS_TOLERANCE;
+        match r.verdict {
+            Verdict::Good => {
+                assert!(r.train_accuracy >= 1.0 && r.final_train_loss <= cfg.mlp.good_loss)
+            }
+            Verdict::ChanceLevel => assert!(near_ln2, "{}", r.final_train_loss),
+            Verdict::PoorOptimum | Verdict::OneClass => {
+                assert!(r.train_accuracy < 1.0 || r.final_train_loss > cfg.mlp.good_loss)
+            }
+        }
+    }
+}
+
+#[test]
+fn the_chance_level_verdict_needs_both_the_loss_and_the_accuracy() {
+    use neuroreport::experiments::mlp::Verdict;
+    let ln2 = std::f64::consts::LN_2;
+    assert_eq!(
+        Verdict::of(0.5, ln2, false, 0.5, 0.05),
+        Verdict::ChanceLevel
+    );
+    assert_eq!(
+        Verdict::of(0.8, ln2, false, 0.5, 0.05),
+        Verdict::PoorOptimum
+    );
+    assert_eq!(
+        Verdict::of(0.5, 0.5, false, 0.5, 0.05),
+        Verdict::PoorOptimum
+    );
+    assert_eq!(Verdict::of(0.5, ln2, true, 0.5, 0.05), Verdict::OneClass);
+    assert_eq!(Verdict::of(1.0, 0.01, false, 0.5, 0.05), Verdict::Good);
+}
+
+#[test]
+fn the_widths_differ_verdict_follows_fishers_exact_test() {
+    use neuroreport::analysis::stats::fisher_exact;
+    use neuroreport::experiments::mlp::Verdict;
+    let m = &results().mlp;
+    let (sg, wg) = (m.small.count(Verdict::Good), m.wide.count(Verdict::Good));
+    let p = fisher_exact(
+        sg,
+        m.small.restarts.len() - sg,
+        wg,
+        m.wide.restarts.len() - wg,
+    );
+    assert!(p < 0.05, "the page says the widths differ; p = {p}");
+}
+
+#[test]
+fn the_two_groups_never_share_seeds_even_at_equal_width() {
+    use neuroreport::experiments::mlp::{Group, restart_seed};
+    for k in 0..50 {
+        assert_ne!(
+            restart_seed(0, Group::Small, k),
+            restart_seed(0, Group::Wide, k)
+        );
+    }
+}

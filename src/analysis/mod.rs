@@ -3,3 +3,4 @@
 pub mod bifurcation;
 pub mod fit;
 pub mod phase;
+pub mod stats;

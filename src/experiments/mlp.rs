@@ -20,8 +20,51 @@ pub enum Verdict {
     Good,
     /// The network predicts a single class everywhere on the training set.
     OneClass,
+    /// The loss stayed within [`CHANCE_LOSS_TOLERANCE`] of ln 2 (the loss of predicting
+    /// probability 1/2 everywhere) and the training accuracy within [`CHANCE_ACCURACY_TOLERANCE`]
+    /// of the larger class's share: it learned nothing.
+    ChanceLevel,
     /// Anything else: a poor local optimum (or too slow to reach the bound).
     PoorOptimum,
+}
+
+/// How close to ln 2 the final loss of a chance-level restart is.
+pub const CHANCE_LOSS_TOLERANCE: f64 = 0.01;
+/// How close to the larger class's share the accuracy of a chance-level restart is.
+pub const CHANCE_ACCURACY_TOLERANCE: f64 = 0.05;
+
+impl Verdict {
+    /// The value of the `outcome` column.
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Good => "good",
+            Verdict::OneClass => "one_class",
+            Verdict::ChanceLevel => "chance_level",
+            Verdict::PoorOptimum => "poor_optimum",
+        }
+    }
+
+    /// Classifies a finished restart: good, then one class, then chance level, else a poor
+    /// optimum.
+    pub fn of(
+        train_accuracy: f64,
+        final_loss: f64,
+        one_class: bool,
+        majority_share: f64,
+        good_loss: f64,
+    ) -> Verdict {
+        if train_accuracy >= 1.0 && final_loss <= good_loss {
+            Verdict::Good
+        } else if one_class {
+            Verdict::OneClass
+        } else if (final_loss - std::f64::consts::LN_2).abs() <= CHANCE_LOSS_TOLERANCE
+            && (train_accuracy - majority_share).abs() <= CHANCE_ACCURACY_TOLERANCE
+        {
+            Verdict::ChanceLevel
+        } else {
+            Verdict::PoorOptimum
+        }
+    }
 }
 
 /// One restart's outcome.
@@ -109,9 +152,23 @@ fn settings(m: &MlpConfig, epochs: usize) -> TrainSettings {
     }
 }
 
-/// The seed of restart `index` of the network with `hidden` units.
-pub fn restart_seed(master: u64, hidden: usize, index: usize) -> u64 {
-    seed::derive(master, &format!("mlp-{hidden}"), index as u64)
+/// The two groups of restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// The small network.
+    Small,
+    /// The wide network.
+    Wide,
+}
+
+/// The seed of restart `index` of a group: derived from the group's name, so the two groups
+/// never share seeds, even when they have the same number of units.
+pub fn restart_seed(master: u64, group: Group, index: usize) -> u64 {
+    let name = match group {
+        Group::Small => "mlp-small",
+        Group::Wide => "mlp-wide",
+    };
+    seed::derive(master, name, index as u64)
 }
 
 /// Makes the data, then trains every restart of both widths.
@@ -129,14 +186,16 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     let (x_train, y_train) = pick(&split.train);
     let (x_test, y_test) = pick(&split.test);
     let m = &cfg.mlp;
-    let jobs: Vec<(usize, usize, usize)> = (0..m.small_restarts)
-        .map(|r| (m.small_hidden, m.small_epochs, r))
-        .chain((0..m.wide_restarts).map(|r| (m.wide_hidden, m.wide_epochs, r)))
+    let jobs: Vec<(Group, usize, usize, usize)> = (0..m.small_restarts)
+        .map(|r| (Group::Small, m.small_hidden, m.small_epochs, r))
+        .chain((0..m.wide_restarts).map(|r| (Group::Wide, m.wide_hidden, m.wide_epochs, r)))
         .collect();
+    let ones = y_train.iter().filter(|&&y| y > 0.5).count() as f64;
+    let majority_share = ones.max(y_train.len() as f64 - ones) / y_train.len() as f64;
     let outcomes: Vec<Restart> = jobs
         .par_iter()
-        .map(|&(hidden, epochs, restart)| {
-            let seed = restart_seed(cfg.seed, hidden, restart);
+        .map(|&(group, hidden, epochs, restart)| {
+            let seed = restart_seed(cfg.seed, group, restart);
             let trained = mlp::train(
                 Mlp::init(hidden, seed),
                 &x_train,
@@ -152,13 +211,13 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
             let net = &trained.net;
             let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
             let train_accuracy = net.accuracy(&x_train, &y_train);
-            let verdict = if train_accuracy >= 1.0 && final_train_loss <= m.good_loss {
-                Verdict::Good
-            } else if net.predicts_one_class(&x_train) {
-                Verdict::OneClass
-            } else {
-                Verdict::PoorOptimum
-            };
+            let verdict = Verdict::of(
+                train_accuracy,
+                final_train_loss,
+                net.predicts_one_class(&x_train),
+                majority_share,
+                m.good_loss,
+            );
             Ok(Restart {
                 restart,
                 seed,

@@ -268,6 +268,10 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
                 fmt(x.final_train_loss),
                 fmt(x.train_accuracy),
                 fmt(x.test_accuracy),
+                x.verdict.id().to_string(),
+                x.dead_units.to_string(),
+                x.epochs_to_good_loss
+                    .map_or_else(String::new, |e| e.to_string()),
             ]);
         }
     }
@@ -289,6 +293,9 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
                 "final_train_loss",
                 "train_accuracy",
                 "test_accuracy",
+                "outcome",
+                "dead_units",
+                "epochs_to_bound",
             ],
             rows,
         ),

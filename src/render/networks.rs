@@ -1,11 +1,14 @@
 //! The artificial-network chapter (homework part 2): view, tables and figures.
 
 use super::crossref::Table;
-use super::format::{fixed, plain, sig};
+use super::format::{fixed, plain, short, sig};
+use crate::analysis::stats::{fisher_exact, quartiles, wilson};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
-use crate::experiments::mlp::{Restart, Verdict, Width};
+use crate::experiments::mlp::{
+    CHANCE_ACCURACY_TOLERANCE, CHANCE_LOSS_TOLERANCE, Restart, Verdict, Width,
+};
 use crate::figures::{Figure, mlp, training};
 use crate::ml::circles::exact_sum;
 use serde::Serialize;
@@ -19,7 +22,19 @@ pub struct WidthView {
     good: usize,
     good_pct: String,
     one_class: usize,
+    chance: usize,
     poor: usize,
+    /// Wilson 95 % interval of the good fraction, in %.
+    good_lo_pct: String,
+    good_hi_pct: String,
+    /// Restarts that reached the loss bound, and quartiles of their epochs to it.
+    reached: usize,
+    epochs_q1: String,
+    epochs_q3: String,
+    /// Quartiles of dead units over all restarts.
+    dead_q1: String,
+    dead_median: String,
+    dead_q3: String,
     first_good: Option<usize>,
     /// Restarts tried before and including the first good one.
     tries_to_good: usize,
@@ -70,6 +85,14 @@ pub struct View {
     /// Median epochs to the loss bound, small over wide, when both reach it.
     speedup_epochs: Option<String>,
     wide_always_good: bool,
+    chance_loss_tol: String,
+    /// Upper 95 % bound of the wide network's failure rate, in %.
+    wide_fail_hi_pct: String,
+    chance_acc_pts: String,
+    /// Fisher's exact test of good against failed restarts, small against wide: p-value.
+    fisher_p: String,
+    /// Whether the difference is significant at 5 %.
+    widths_differ: bool,
     small_good_min_test_pct: Option<String>,
 }
 
@@ -77,6 +100,7 @@ fn verdict_name(v: Verdict) -> &'static str {
     match v {
         Verdict::Good => "good",
         Verdict::OneClass => "stuck predicting one class",
+        Verdict::ChanceLevel => "chance level (loss at ln 2)",
         Verdict::PoorOptimum => "a poor local optimum",
     }
 }
@@ -110,6 +134,19 @@ fn median_epochs(w: &Width) -> f64 {
 
 fn width_view(w: &Width) -> WidthView {
     let good = w.count(Verdict::Good);
+    let epochs: Vec<f64> = w
+        .restarts
+        .iter()
+        .filter_map(|r| r.epochs_to_good_loss)
+        .map(|e| e as f64)
+        .collect();
+    let dead_units: Vec<f64> = w.restarts.iter().map(|r| r.dead_units as f64).collect();
+    let q = |v: &[f64]| {
+        quartiles(v).map_or_else(
+            || ("–".to_string(), "–".to_string(), "–".to_string()),
+            |(a, b, c)| (short(a, 3), short(b, 3), short(c, 3)),
+        )
+    };
     let dead = mean(w.restarts.iter().map(|r| r.dead_units as f64));
     let e = median_epochs(w);
     WidthView {
@@ -119,7 +156,16 @@ fn width_view(w: &Width) -> WidthView {
         good,
         good_pct: fixed(100.0 * good as f64 / w.restarts.len() as f64, 0),
         one_class: w.count(Verdict::OneClass),
+        chance: w.count(Verdict::ChanceLevel),
         poor: w.count(Verdict::PoorOptimum),
+        good_lo_pct: fixed(100.0 * wilson(good, w.restarts.len()).0, 0),
+        good_hi_pct: fixed(100.0 * wilson(good, w.restarts.len()).1, 0),
+        reached: epochs.len(),
+        epochs_q1: q(&epochs).0,
+        epochs_q3: q(&epochs).2,
+        dead_q1: q(&dead_units).0,
+        dead_median: q(&dead_units).1,
+        dead_q3: q(&dead_units).2,
         first_good: w.first_good().map(|r| r.restart),
         tries_to_good: w.first_good().map_or(w.restarts.len(), |r| r.restart + 1),
         median_final_loss: sig(
@@ -166,6 +212,13 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     let c = &cfg.circles;
     let coords: Vec<f64> = m.data.x.iter().flat_map(|p| p.iter().copied()).collect();
     let wide_example = m.wide.first_good().unwrap_or(&m.wide.restarts[0]);
+    let (sg, wg) = (m.small.count(Verdict::Good), m.wide.count(Verdict::Good));
+    let fisher_p = fisher_exact(
+        sg,
+        m.small.restarts.len() - sg,
+        wg,
+        m.wide.restarts.len() - wg,
+    );
     let dead_of = |v: bool| {
         mean(
             m.small
@@ -208,6 +261,11 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             ratio.is_finite().then(|| sig(ratio, 2))
         },
         wide_always_good: m.wide.count(Verdict::Good) == m.wide.restarts.len(),
+        chance_loss_tol: plain(CHANCE_LOSS_TOLERANCE),
+        wide_fail_hi_pct: fixed(100.0 * (1.0 - wilson(wg, m.wide.restarts.len()).0), 0),
+        chance_acc_pts: plain(100.0 * CHANCE_ACCURACY_TOLERANCE),
+        fisher_p: sig(fisher_p, 2),
+        widths_differ: fisher_p < 0.05,
         small_good_min_test_pct: m
             .small
             .restarts
@@ -228,34 +286,49 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
             vec![
                 format!("{} units", v.hidden),
                 v.restarts.to_string(),
-                format!("{} ({} %)", v.good, v.good_pct),
+                format!(
+                    "{} ({} %; 95 % CI {}–{} %)",
+                    v.good, v.good_pct, v.good_lo_pct, v.good_hi_pct
+                ),
                 v.one_class.to_string(),
+                v.chance.to_string(),
                 v.poor.to_string(),
                 v.median_final_loss,
                 format!("{} %", v.median_test_accuracy),
                 format!("{} %", v.min_test_accuracy),
-                v.median_epochs_to_good_loss,
-                format!("{} ({} %)", v.mean_dead_units, v.mean_dead_pct),
+                format!(
+                    "{} ({}–{}; {} of {} reached)",
+                    v.median_epochs_to_good_loss, v.epochs_q1, v.epochs_q3, v.reached, v.restarts
+                ),
+                format!("{} ({}–{})", v.dead_median, v.dead_q1, v.dead_q3),
             ]
         })
         .collect();
     vec![Table {
         id: "tab:mlp-restarts",
-        caption:
-            "Restarts of both widths: how many reached a good solution, how the others failed, \
-                  and medians over all restarts."
-                .into(),
+        caption: format!(
+            "Restarts of both widths: how many reached a good solution (with the Wilson 95 % \
+                 interval of that fraction), how the others failed (one class: every training \
+                 point in one class; chance level: final loss within {} of ln 2 and training \
+                 accuracy within {} points of the larger class's share; poor optimum: the rest), \
+                 median final loss and test accuracy over all restarts, the worst test accuracy, \
+                 the median epochs to the loss bound with its quartiles over the restarts that \
+                 reached it, and the median dead units with quartiles over all restarts.",
+            plain(CHANCE_LOSS_TOLERANCE),
+            plain(100.0 * CHANCE_ACCURACY_TOLERANCE)
+        ),
         header: [
             "Network",
             "Restarts",
             "Good",
             "One class",
+            "Chance level",
             "Poor optimum",
             "Median final loss",
             "Median test accuracy",
             "Worst test accuracy",
             "Median epochs to loss bound",
-            "Mean dead units",
+            "Dead units",
         ]
         .map(String::from)
         .to_vec(),
