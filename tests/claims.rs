@@ -365,3 +365,63 @@ fn the_two_groups_never_share_seeds_even_at_equal_width() {
         );
     }
 }
+
+#[test]
+fn the_best_shape_by_aic_predicts_no_negative_rate_and_has_the_lowest_aic() {
+    for f in &results().fits {
+        let best = f.best_by_aic();
+        assert!(!best.predicts_negative_rates(), "{}", f.curve);
+        for s in f.shapes.iter().filter(|s| !s.predicts_negative_rates()) {
+            assert!(
+                best.aic <= s.aic,
+                "{}: {} beats {}",
+                f.curve,
+                s.shape,
+                best.shape
+            );
+        }
+    }
+}
+
+#[test]
+fn the_sigmoid_with_offset_predicts_negative_rates_on_both_curves() {
+    for f in &results().fits {
+        let s = f
+            .shapes
+            .iter()
+            .find(|s| s.shape == "sigmoid_offset")
+            .unwrap();
+        assert!(
+            s.min_predicted_hz < 0.0,
+            "{}: {}",
+            f.curve,
+            s.min_predicted_hz
+        );
+        // Without the offset, no shape goes below zero.
+        for s in f.shapes.iter().filter(|s| !s.shape.ends_with("offset")) {
+            assert!(s.min_predicted_hz >= 0.0, "{} {}", f.curve, s.shape);
+        }
+    }
+}
+
+#[test]
+fn the_lif_rate_saturates_at_the_refractory_ceiling() {
+    let cfg = Config::default().lif;
+    let ceiling = 1000.0 / cfg.refractory_ms;
+    let f = neuroreport::neuron::lif::analytic_rate_hz(&cfg, 1e6);
+    assert!((f - ceiling).abs() / ceiling < 1e-3, "{f}");
+    assert!(f < ceiling);
+}
+
+#[test]
+fn the_qif_rate_grows_linearly_at_large_inputs() {
+    let cfg = Config::default();
+    let q = &cfg.qif;
+    let slope = 1000.0 / (q.tau_ms * (q.v_threshold - q.v_reset));
+    for v0 in [1e6, 1e8] {
+        let f = neuroreport::neuron::qif::analytic_rate_hz(
+            &neuroreport::experiments::qif_fi::params(q, v0),
+        );
+        assert!((f / v0 - slope).abs() / slope < 1e-3, "{v0}: {}", f / v0);
+    }
+}

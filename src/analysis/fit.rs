@@ -102,6 +102,65 @@ impl CurveModel for Sigmoid {
     }
 }
 
+/// a·max(x − c, 0), no offset: rates are never negative when a ≥ 0; parameters [a, c].
+#[derive(Debug, Clone, Copy)]
+pub struct ReluNoOffset;
+
+/// a/(1 + exp(−(x − c)/s)), no offset: rates between 0 and a; parameters [a, c, s].
+#[derive(Debug, Clone, Copy)]
+pub struct SigmoidNoOffset;
+
+impl CurveModel for ReluNoOffset {
+    fn names(&self) -> &'static [&'static str] {
+        &["a", "c"]
+    }
+    fn value(&self, x: f64, p: &[f64]) -> f64 {
+        Relu.value(x, &[p[0], p[1], 0.0])
+    }
+    fn gradient(&self, x: f64, p: &[f64], g: &mut [f64]) {
+        let mut full = [0.0; 3];
+        Relu.gradient(x, &[p[0], p[1], 0.0], &mut full);
+        g.copy_from_slice(&full[..2]);
+    }
+    fn starts(&self, xs: &[f64], ys: &[f64], count: usize) -> Vec<Vec<f64>> {
+        Relu.starts(xs, ys, count)
+            .into_iter()
+            .map(|p| p[..2].to_vec())
+            .collect()
+    }
+}
+
+impl CurveModel for SigmoidNoOffset {
+    fn names(&self) -> &'static [&'static str] {
+        &["a", "c", "s"]
+    }
+    fn value(&self, x: f64, p: &[f64]) -> f64 {
+        Sigmoid.value(x, &[p[0], p[1], p[2], 0.0])
+    }
+    fn gradient(&self, x: f64, p: &[f64], g: &mut [f64]) {
+        let mut full = [0.0; 4];
+        Sigmoid.gradient(x, &[p[0], p[1], p[2], 0.0], &mut full);
+        g.copy_from_slice(&full[..3]);
+    }
+    fn starts(&self, xs: &[f64], ys: &[f64], count: usize) -> Vec<Vec<f64>> {
+        Sigmoid
+            .starts(xs, ys, count)
+            .into_iter()
+            .map(|p| p[..3].to_vec())
+            .collect()
+    }
+}
+
+/// Akaike's information criterion of a least-squares fit with Gaussian errors:
+/// n ln(RSS/n) + 2k, for n points, k fitted parameters and root-mean-square residual `rmse`
+/// (RSS/n = rmse²). Lower is better; a difference above about 2 favours the lower.
+pub fn aic(n: usize, k: usize, rmse: f64) -> f64 {
+    // An exact fit has no finite AIC; floor the residual at a tiny fraction of a Hz so the
+    // comparison stays finite and ranks exact fits first.
+    let mse = (rmse * rmse).max(1e-300);
+    n as f64 * mse.ln() + 2.0 * k as f64
+}
+
 /// The best fit found for one model and one curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {

@@ -1,6 +1,6 @@
 //! Homework 1.3: which of ReLU and sigmoid, up to shift and scale, matches the F-I curves.
 
-use crate::analysis::fit::{self, CurveModel, Fit, Relu, Sigmoid};
+use crate::analysis::fit::{self, CurveModel, Fit, Relu, ReluNoOffset, Sigmoid, SigmoidNoOffset};
 use crate::config::FitConfig;
 
 /// An analytic F-I curve, rate (Hz) as a function of the input.
@@ -23,6 +23,45 @@ pub struct CurveFits {
     pub sigmoid: Fit,
     /// How the fits predict the analytic curve beyond the fitted inputs, where one is known.
     pub extrapolation: Option<Extrapolation>,
+    /// Every shape fitted, with and without a free offset, compared by AIC.
+    pub shapes: Vec<ShapeFit>,
+}
+
+/// One shape's fit in the model comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeFit {
+    /// `relu`, `relu_offset`, `sigmoid` or `sigmoid_offset` (the data files' names).
+    pub shape: &'static str,
+    /// Parameter names.
+    pub names: &'static [&'static str],
+    /// The fit.
+    pub fit: Fit,
+    /// Akaike's information criterion (see [`fit::aic`]).
+    pub aic: f64,
+    /// Lowest rate the fit predicts over the fitted inputs (Hz): negative rates are not
+    /// rates.
+    pub min_predicted_hz: f64,
+}
+
+impl ShapeFit {
+    fn new<M: CurveModel>(shape: &'static str, model: &M, fit: Fit, x: &[f64]) -> ShapeFit {
+        let min_predicted_hz = x
+            .iter()
+            .map(|&t| model.value(t, &fit.params))
+            .fold(f64::INFINITY, f64::min);
+        ShapeFit {
+            shape,
+            names: model.names(),
+            aic: fit::aic(x.len(), fit.params.len(), fit.rmse),
+            min_predicted_hz,
+            fit,
+        }
+    }
+
+    /// The fit predicts a negative rate somewhere on the fitted inputs (beyond rounding).
+    pub fn predicts_negative_rates(&self) -> bool {
+        self.min_predicted_hz < -1e-6
+    }
 }
 
 /// RMS error of each fit against the analytic F-I curve on inputs beyond the fitted range,
@@ -80,6 +119,20 @@ impl CurveFits {
                 sigmoid_rmse: rmse(&|t| Sigmoid.value(t, &sigmoid.params)),
             }
         });
+        let relu0 = fit::fit_best(&ReluNoOffset, &x, &rate_hz, cfg.starts, cfg.max_iterations);
+        let sigmoid0 = fit::fit_best(
+            &SigmoidNoOffset,
+            &x,
+            &rate_hz,
+            cfg.starts,
+            cfg.max_iterations,
+        );
+        let shapes = vec![
+            ShapeFit::new("relu", &ReluNoOffset, relu0, &x),
+            ShapeFit::new("relu_offset", &Relu, relu.clone(), &x),
+            ShapeFit::new("sigmoid", &SigmoidNoOffset, sigmoid0, &x),
+            ShapeFit::new("sigmoid_offset", &Sigmoid, sigmoid.clone(), &x),
+        ];
         CurveFits {
             curve,
             input_label,
@@ -88,6 +141,39 @@ impl CurveFits {
             relu,
             sigmoid,
             extrapolation,
+            shapes,
+        }
+    }
+
+    /// The shape with the lowest AIC among those that predict no negative rate on the fitted
+    /// inputs (all shapes if every one does).
+    pub fn best_by_aic(&self) -> &ShapeFit {
+        let honest: Vec<&ShapeFit> = self
+            .shapes
+            .iter()
+            .filter(|s| !s.predicts_negative_rates())
+            .collect();
+        let pool: Vec<&ShapeFit> = if honest.is_empty() {
+            self.shapes.iter().collect()
+        } else {
+            honest
+        };
+        pool.into_iter()
+            .min_by(|a, b| a.aic.total_cmp(&b.aic))
+            .expect("four shapes")
+    }
+
+    /// The prediction of the named shape's fit at input `x`.
+    pub fn predict(&self, shape: &str, x: f64) -> f64 {
+        let Some(s) = self.shapes.iter().find(|s| s.shape == shape) else {
+            return f64::NAN;
+        };
+        let p = &s.fit.params;
+        match shape {
+            "relu" => ReluNoOffset.value(x, p),
+            "relu_offset" => Relu.value(x, p),
+            "sigmoid" => SigmoidNoOffset.value(x, p),
+            _ => Sigmoid.value(x, p),
         }
     }
 

@@ -20,6 +20,58 @@ pub struct PhaseRow {
     fires: bool,
 }
 
+/// One curve's model comparison, formatted.
+#[derive(Debug, Serialize)]
+pub struct ComparisonRow {
+    curve: &'static str,
+    /// The best shape by AIC among those predicting no negative rate.
+    best: &'static str,
+    best_aic: String,
+    /// AIC of the runner-up and its shape.
+    second: &'static str,
+    delta_aic: String,
+    /// Shapes that predict negative rates on the fitted inputs, with the lowest prediction.
+    negative: Vec<String>,
+}
+
+/// Readable name of a shape of the comparison.
+pub fn shape_name(shape: &str) -> &'static str {
+    match shape {
+        "relu" => "ReLU without offset",
+        "relu_offset" => "ReLU with offset",
+        "sigmoid" => "sigmoid without offset",
+        _ => "sigmoid with offset",
+    }
+}
+
+fn comparison_row(f: &crate::experiments::fits::CurveFits) -> ComparisonRow {
+    let best = f.best_by_aic();
+    let second = f
+        .shapes
+        .iter()
+        .filter(|s| s.shape != best.shape && !s.predicts_negative_rates())
+        .min_by(|a, b| a.aic.total_cmp(&b.aic));
+    ComparisonRow {
+        curve: f.curve,
+        best: shape_name(best.shape),
+        best_aic: fixed(best.aic, 1),
+        second: second.map_or("none", |s| shape_name(s.shape)),
+        delta_aic: second.map_or_else(String::new, |s| fixed(s.aic - best.aic, 1)),
+        negative: f
+            .shapes
+            .iter()
+            .filter(|s| s.predicts_negative_rates())
+            .map(|s| {
+                format!(
+                    "the {} (down to {} Hz)",
+                    shape_name(s.shape),
+                    sig(s.min_predicted_hz, 3)
+                )
+            })
+            .collect(),
+    }
+}
+
 /// One F-I curve's fits, formatted.
 #[derive(Debug, Serialize)]
 pub struct FitRow {
@@ -103,6 +155,18 @@ pub struct View {
     convergence_first_dt_ms: String,
     convergence_last_dt_ms: String,
     fits: Vec<FitRow>,
+    /// The model comparison by AIC, per curve.
+    comparison: Vec<ComparisonRow>,
+    /// The LIF ceiling 1/t_ref (Hz) and the QIF large-input slope (Hz per unit of V0).
+    lif_ceiling_hz: Option<String>,
+    qif_slope_hz: String,
+    qif_far_v0: String,
+    qif_far_rate_hz: String,
+    qif_far_relu_hz: String,
+    qif_far_sigmoid_hz: String,
+    lif_far_v0: String,
+    lif_far_rate_hz: String,
+    lif_far_sigmoid_hz: String,
     same_winner: bool,
     overall_winner: &'static str,
 }
@@ -217,7 +281,24 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         })
         .collect();
     let same_winner = fits.windows(2).all(|w| w[0].better == w[1].better);
+    let comparison: Vec<ComparisonRow> = r.fits.iter().map(comparison_row).collect();
+    // Far beyond the fitted inputs: 20 times the largest (the issue of which shape is right
+    // is a question about large inputs).
+    let qif_far_v0 = 20.0 * q.v0_max.max(1.0);
+    let lif_far_v0 = 20.0 * l.v0_max_mv;
+    let qif_far_rate = qif::analytic_rate_hz(&qif_fi::params(q, qif_far_v0));
+    let lif_far_rate = crate::neuron::lif::analytic_rate_hz(l, lif_far_v0);
     View {
+        comparison,
+        lif_ceiling_hz: (l.refractory_ms > 0.0).then(|| sig(1000.0 / l.refractory_ms, 3)),
+        qif_slope_hz: sig(1000.0 / (q.tau_ms * (q.v_threshold - q.v_reset)), 3),
+        qif_far_v0: plain(qif_far_v0),
+        qif_far_rate_hz: sig(qif_far_rate, 3),
+        qif_far_relu_hz: sig(r.fits[1].predict("relu", qif_far_v0), 3),
+        qif_far_sigmoid_hz: sig(r.fits[1].predict("sigmoid_offset", qif_far_v0), 3),
+        lif_far_v0: plain(lif_far_v0),
+        lif_far_rate_hz: sig(lif_far_rate, 3),
+        lif_far_sigmoid_hz: sig(r.fits[0].predict("sigmoid_offset", lif_far_v0), 3),
         lif_n_neurons: l.n_neurons,
         lif_v0_max_mv: plain(l.v0_max_mv),
         lif_tau_ms: plain(l.tau_ms),
@@ -365,6 +446,33 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
             rows: fit_rows,
         },
         Table {
+            id: "tab:fit-aic",
+            caption: "Model comparison over the simulated inputs: each shape with and without a \
+                      free offset d, its number of fitted parameters k, RMSE, AIC (lower is \
+                      better) and the lowest rate it predicts on the fitted inputs (negative \
+                      values are not rates)."
+                .into(),
+            header: ["Curve", "Shape", "k", "RMSE (Hz)", "AIC", "Lowest prediction (Hz)"]
+                .map(String::from)
+                .to_vec(),
+            rows: r
+                .fits
+                .iter()
+                .flat_map(|f| {
+                    f.shapes.iter().map(move |s| {
+                        vec![
+                            f.curve.to_string(),
+                            shape_name(s.shape).to_string(),
+                            s.fit.params.len().to_string(),
+                            sig(s.fit.rmse, 3),
+                            fixed(s.aic, 1),
+                            sig(s.min_predicted_hz, 3),
+                        ]
+                    })
+                })
+                .collect(),
+        },
+        Table {
             id: "tab:qif-errors",
             caption: format!(
                 "Error of each QIF simulation against the analytic rate, over the {} inputs with at least {} analytic periods in {} s.",
@@ -382,6 +490,53 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
             rows: conv_rows,
         },
     ]
+}
+
+/// `fit_summary.csv`: every shape's fit to every F-I curve (LIF, QIF, and the conductance
+/// models of chapter 2), with its model-comparison numbers and parameters.
+pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
+    let rows = r.fits.iter().chain(&r.fits_conductance).flat_map(|f| {
+        f.shapes.iter().map(move |s| {
+            let param = |name: &str| {
+                s.names
+                    .iter()
+                    .position(|n| *n == name)
+                    .map_or_else(String::new, |k| s.fit.params[k].to_string())
+            };
+            vec![
+                f.curve.to_lowercase(),
+                s.shape.to_string(),
+                f.x.len().to_string(),
+                s.fit.params.len().to_string(),
+                s.fit.rmse.to_string(),
+                s.aic.to_string(),
+                s.min_predicted_hz.to_string(),
+                param("a"),
+                param("c"),
+                param("s"),
+                param("d"),
+            ]
+        })
+    });
+    vec![(
+        "fit_summary",
+        crate::figures::style::csv(
+            &[
+                "curve",
+                "shape",
+                "n_points",
+                "n_params",
+                "rmse_hz",
+                "aic",
+                "min_predicted_rate_hz",
+                "a",
+                "c",
+                "s",
+                "d",
+            ],
+            rows,
+        ),
+    )]
 }
 
 /// The chapter's figures, drawn in parallel.
