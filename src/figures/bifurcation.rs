@@ -132,7 +132,7 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
             .label("Hopf point")
             .legend(move |(x, y)| Rectangle::new([(x + 7, y - 4), (x + 15, y + 4)], hopf.filled()));
     }
-    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)
+    style::draw_legend(&mut chart, SeriesLabelPosition::MiddleLeft, id)
 }
 
 /// The bifurcation diagrams, side by side.
@@ -386,7 +386,7 @@ pub fn cs_ramp(r: &Ramp) -> Result<Figure, Error> {
             .map_err(&err)?
             .label("current falling")
             .legend(move |(x, y)| TriangleMarker::new((x + 11, y), 4, down.filled()));
-        style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, ID)
+        style::draw_legend(&mut chart, SeriesLabelPosition::Coordinate(380, 170), ID)
     })?;
     let rows =
         r.up.iter()

@@ -39,6 +39,8 @@ impl RandomState {
         if let Some(g) = self.gauss.take() {
             return g;
         }
+        // Rejection, exactly as numpy draws: each pass is accepted with probability π/4, so
+        // the loop ends after a few passes (64 rejections in a row have probability < 1e-42).
         loop {
             let x1 = 2.0 * self.next_double() - 1.0;
             let x2 = 2.0 * self.next_double() - 1.0;
@@ -67,6 +69,7 @@ impl RandomState {
         mask |= mask >> 4;
         mask |= mask >> 8;
         mask |= mask >> 16;
+        // Rejection, exactly as numpy draws: each pass is accepted with probability above 1/2.
         loop {
             let v = self.next_u32() & mask;
             if v <= max {
