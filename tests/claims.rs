@@ -425,3 +425,18 @@ fn the_qif_rate_grows_linearly_at_large_inputs() {
         assert!((f / v0 - slope).abs() / slope < 1e-3, "{v0}: {}", f / v0);
     }
 }
+
+#[test]
+fn the_clock_driven_error_is_the_grids_not_the_integrators() {
+    let cfg = Config::default();
+    let c = results()
+        .qif
+        .convergence
+        .iter()
+        .find(|c| c.dt_ms.to_bits() == cfg.qif.dt_ms.to_bits())
+        .expect("brian2's step is in the study");
+    // RK4 on the same grid is no better than Euler (within a factor of two) ...
+    assert!(c.rk4_grid_rms_relative_error >= 0.5 * c.rms_relative_error);
+    // ... while Euler without the grid's quantisation of spike times is much better.
+    assert!(c.euler_interpolated_rms_relative_error < 0.25 * c.rms_relative_error);
+}

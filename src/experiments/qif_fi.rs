@@ -26,6 +26,10 @@ pub struct ConvergencePoint {
     pub rms_relative_error: f64,
     /// Largest absolute rate error over the compared inputs (Hz).
     pub max_abs_error_hz: f64,
+    /// RMS relative error of RK4 on the same grid, spikes stamped at the step start.
+    pub rk4_grid_rms_relative_error: f64,
+    /// RMS relative error of Euler with the threshold crossing interpolated in the step.
+    pub euler_interpolated_rms_relative_error: f64,
 }
 
 /// Error of one simulation method against the analytic curve.
@@ -219,10 +223,19 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
     for &dt_ms in &q.convergence_dt_ms {
         let rates = euler_rates(q, &compared_v0, dt_ms, meter)?;
         let (max_abs_error_hz, _, rms_relative_error) = errors(&rates, &compared_analytic, &all);
+        let other = |sim: fn(&QifParams, f64, f64) -> Result<qif::SpikeTrain, NumericalError>| {
+            compared_v0
+                .par_iter()
+                .map(|&v| sim(&params(q, v), q.duration_ms, dt_ms).map(|t| t.rate_hz))
+                .collect::<Result<Vec<f64>, NumericalError>>()
+                .map(|r| errors(&r, &compared_analytic, &all).2)
+        };
         convergence.push(ConvergencePoint {
             dt_ms,
             rms_relative_error,
             max_abs_error_hz,
+            rk4_grid_rms_relative_error: other(qif::simulate_rk4_grid)?,
+            euler_interpolated_rms_relative_error: other(qif::simulate_euler_interpolated)?,
         });
     }
     let observed_order = log_log_slope(

@@ -414,6 +414,9 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             fmt(c.dt_ms),
             fmt(c.rms_relative_error),
             fmt(c.max_abs_error_hz),
+            fmt(c.rms_relative_error),
+            fmt(c.rk4_grid_rms_relative_error),
+            fmt(c.euler_interpolated_rms_relative_error),
         ]
     });
     Ok(Figure {
@@ -424,7 +427,17 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .to_string(),
         alt,
         svg,
-        csv: style::csv(&["dt_ms", "rms_relative_error", "max_abs_error_hz"], rows),
+        csv: style::csv(
+            &[
+                "dt_ms",
+                "rms_relative_error",
+                "max_abs_error_hz",
+                "euler_rms_rel_error",
+                "rk4_grid_rms_rel_error",
+                "euler_interp_rms_rel_error",
+            ],
+            rows,
+        ),
     })
 }
 
@@ -441,6 +454,8 @@ mod tests {
             dt_ms,
             rms_relative_error: 0.0,
             max_abs_error_hz: 0.0,
+            rk4_grid_rms_relative_error: 0.0,
+            euler_interpolated_rms_relative_error: 0.0,
         };
         let r = QifFiResult {
             v0: vec![1.0],

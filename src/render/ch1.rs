@@ -152,6 +152,16 @@ pub struct View {
     rk4_max_rel_error: String,
     observed_order: String,
     asymptotic_order: String,
+    /// The grid against the integrator, at the step `split_dt_ms` of the study.
+    split_dt_ms: String,
+    split_euler: String,
+    split_rk4_grid: String,
+    split_euler_interp: String,
+    /// RK4 on the grid is within a factor of two of Euler: the grid dominates the error.
+    grid_dominates: bool,
+    /// Orders between the two finest steps: RK4 on the grid, Euler interpolated.
+    rk4_grid_order: String,
+    euler_interp_order: String,
     convergence_first_dt_ms: String,
     convergence_last_dt_ms: String,
     fits: Vec<FitRow>,
@@ -286,6 +296,15 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     // is a question about large inputs).
     let qif_far_v0 = 20.0 * q.v0_max.max(1.0);
     let lif_far_v0 = 20.0 * l.v0_max_mv;
+    // The grid against the integrator: at brian2's step if the study has it, else its first.
+    let split = r
+        .qif
+        .convergence
+        .iter()
+        .find(|c| c.dt_ms.to_bits() == q.dt_ms.to_bits())
+        .unwrap_or(&r.qif.convergence[0]);
+    let mut fine: Vec<&qif_fi::ConvergencePoint> = r.qif.convergence.iter().collect();
+    fine.sort_by(|a, b| a.dt_ms.total_cmp(&b.dt_ms));
     let qif_far_rate = qif::analytic_rate_hz(&qif_fi::params(q, qif_far_v0));
     let lif_far_rate = crate::neuron::lif::analytic_rate_hz(l, lif_far_v0);
     View {
@@ -348,6 +367,31 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         rk4_max_rel_error: sig(rk4.max_relative_error, 2),
         observed_order: fixed(r.qif.observed_order, 2),
         asymptotic_order: fixed(r.qif.asymptotic_order, 2),
+        split_dt_ms: plain(split.dt_ms),
+        split_euler: sig(split.rms_relative_error, 2),
+        split_rk4_grid: sig(split.rk4_grid_rms_relative_error, 2),
+        split_euler_interp: sig(split.euler_interpolated_rms_relative_error, 2),
+        grid_dominates: split.rk4_grid_rms_relative_error >= 0.5 * split.rms_relative_error,
+        rk4_grid_order: fixed(
+            qif_fi::log_log_slope(
+                &[fine[0].dt_ms, fine[1].dt_ms],
+                &[
+                    fine[0].rk4_grid_rms_relative_error,
+                    fine[1].rk4_grid_rms_relative_error,
+                ],
+            ),
+            2,
+        ),
+        euler_interp_order: fixed(
+            qif_fi::log_log_slope(
+                &[fine[0].dt_ms, fine[1].dt_ms],
+                &[
+                    fine[0].euler_interpolated_rms_relative_error,
+                    fine[1].euler_interpolated_rms_relative_error,
+                ],
+            ),
+            2,
+        ),
         convergence_first_dt_ms: plain(q.convergence_dt_ms[0]),
         convergence_last_dt_ms: plain(*q.convergence_dt_ms.last().expect("validated non-empty")),
         overall_winner: fits[0].better,
