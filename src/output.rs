@@ -574,11 +574,10 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Writes `files` as the complete new contents of `out`, atomically replacing it (call with
-/// the lock of [`lock_target`] held). Problems removing the previous copy are warnings: by
+/// the lock of [`lock_target`] held, after [`recover`], as `build_report` does). Problems removing the previous copy are warnings: by
 /// then the new report is in place.
 pub fn write_report(out: &Path, files: &[OutputFile], warn: &dyn Fn(&str)) -> Result<(), Error> {
     let target = inspect(out)?;
-    recover(out, warn)?;
     let (parent, name) = parent_and_name(out)?;
     let staging = create_staging(&parent, &name)?;
     let result = (|| {
@@ -776,8 +775,10 @@ mod tests {
         fs::write(dir.path().join(".report.tmp-file"), "a plain file").unwrap();
         let warnings = RefCell::new(Vec::new());
         let warn = |m: &str| warnings.borrow_mut().push(m.to_string());
-        write_report(&out, &report(&[file("a", "1")]), &warn).unwrap();
-        write_report(&out, &report(&[file("a", "2")]), &warn).unwrap();
+        for text in ["1", "2"] {
+            recover(&out, &warn).unwrap();
+            write_report(&out, &report(&[file("a", text)]), &warn).unwrap();
+        }
         assert_eq!(fs::read_to_string(user_dir.join("keep")).unwrap(), "mine");
         assert!(user_tmp.is_dir());
         assert!(dir.path().join(".report.tmp-file").is_file());

@@ -23,9 +23,7 @@
 //! Everything here is pure: models in, numbers out. Every loop has a bound.
 
 use crate::error::NumericalError;
-use crate::neuron::conductance::{
-    Model, REST_CHECK_STEPS, REST_DERIVATIVE, V_BOUND_MV, rk4_step, stability_exponent,
-};
+use crate::neuron::conductance::{Model, V_BOUND_MV, rk4_step, settled_at_rest};
 use nalgebra::DMatrix;
 
 /// A model whose gates have voltage-dependent steady states, so its equilibria form a curve
@@ -353,12 +351,7 @@ pub fn track<M: Model<N>, const N: usize>(
         lo = lo.min(v);
         hi = hi.max(v);
         // Settled on a stable equilibrium: nothing more will happen (see RunSpec::stop_at_rest).
-        if step % REST_CHECK_STEPS == REST_CHECK_STEPS - 1
-            && m.derivative(&s, input)
-                .iter()
-                .all(|d| d.abs() < REST_DERIVATIVE)
-            && stability_exponent(m, &s, input) < 0.0
-        {
+        if settled_at_rest(m, &s, input, step) {
             break;
         }
         if armed && v > threshold_mv {

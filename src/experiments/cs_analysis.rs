@@ -275,11 +275,9 @@ pub fn diagram(
         .filter(|p| p.current >= window.0 && p.current <= window.1)
         .collect();
     let in_window = |i: f64| i >= window.0 && i <= window.1;
-    let mut start = m.steady_state(a.rest_mv);
-    start[0] += 0.01;
     let branch = bifurcation::follow_cycle_down(
         &m,
-        start,
+        onset::nudged(&m, a.rest_mv),
         window.1,
         window.0,
         DIAGRAM_I_STEP,
@@ -312,9 +310,7 @@ pub fn snic_law(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<SqrtLaw
     match (a.bifurcation(), a.fold) {
         (Some(OnsetBifurcation::Snic), Some(fold)) => {
             let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
-            let mut start = m.steady_state(a.rest_mv);
-            start[0] += 0.01;
-            onset::sqrt_law(&m, fold.current, start, cycle)
+            onset::sqrt_law(&m, fold.current, onset::nudged(&m, a.rest_mv), cycle)
         }
         _ => Ok(None),
     }

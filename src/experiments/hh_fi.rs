@@ -4,7 +4,7 @@
 //! is from the model's true F-I curve.
 
 use super::onset::{self, OnsetAnalysis, SqrtLaw};
-use crate::analysis::bifurcation::{self, CycleSettings, Excitable, OnsetBifurcation};
+use crate::analysis::bifurcation::{self, CycleSettings, OnsetBifurcation};
 use crate::config::HhConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
@@ -66,8 +66,7 @@ fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalE
         value: f64::NAN,
     };
     let rest_mv = bifurcation::lowest_rest(model, 0.0, &onset::SCAN).ok_or_else(no_rest)?;
-    let mut rest = model.steady_state(rest_mv);
-    rest[0] += 0.01;
+    let rest = onset::nudged(model, rest_mv);
     let branch = bifurcation::rest_branch(model, &onset::SCAN);
     let loss = branch.loss.map_or(0.0, |l| l.current());
     let (step_rheobase, step_rate) = onset::step_rheobase(

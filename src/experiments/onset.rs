@@ -70,9 +70,9 @@ impl OnsetAnalysis {
     }
 }
 
-/// The state just below (in V, hence in current on the lower branch) `v_mv`, nudged up by
-/// 10 µV so an equilibrium that has lost stability is left.
-fn nudged<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> [f64; N] {
+/// The state at `v_mv` with steady gates, nudged up by 10 µV so an equilibrium that has lost
+/// stability is left.
+pub fn nudged<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> [f64; N] {
     let mut s = m.steady_state(v_mv);
     s[0] += 0.01;
     s

@@ -120,6 +120,23 @@ pub const REST_CHECK_STEPS: usize = 200;
 /// Largest |dx/dt| (per ms, mV/ms for V) of a state taken as settled on an equilibrium.
 pub const REST_DERIVATIVE: f64 = 1e-9;
 
+/// Whether, at step `step` of a run, the state has settled on a stable equilibrium and can
+/// never spike again: checked every [`REST_CHECK_STEPS`] steps, true when every derivative is
+/// below [`REST_DERIVATIVE`] and the Jacobian there has only eigenvalues with negative real
+/// part.
+pub fn settled_at_rest<M: Model<N>, const N: usize>(
+    m: &M,
+    s: &[f64; N],
+    input: f64,
+    step: usize,
+) -> bool {
+    step % REST_CHECK_STEPS == REST_CHECK_STEPS - 1
+        && m.derivative(s, input)
+            .iter()
+            .all(|d| d.abs() < REST_DERIVATIVE)
+        && stability_exponent(m, s, input) < 0.0
+}
+
 /// |V| beyond this (mV) is a blow-up.
 pub const V_BOUND_MV: f64 = 1000.0;
 
@@ -170,13 +187,7 @@ pub fn run<M: Model<N>, const N: usize>(
         } else if v <= spec.threshold_mv {
             armed = true;
         }
-        if spec.stop_at_rest
-            && step % REST_CHECK_STEPS == REST_CHECK_STEPS - 1
-            && m.derivative(&s, input)
-                .iter()
-                .all(|d| d.abs() < REST_DERIVATIVE)
-            && stability_exponent(m, &s, input) < 0.0
-        {
+        if spec.stop_at_rest && settled_at_rest(m, &s, input, step) {
             break;
         }
     }

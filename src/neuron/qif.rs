@@ -108,25 +108,84 @@ fn check_finite(p: &QifParams, v: f64, t_ms: f64, method: &str) -> Result<(), Nu
     }
 }
 
+/// The clock-driven loop brian2 runs: `step` advances V by one grid step, the threshold is
+/// checked at the end of the step and the spike stamped at the step's start.
+fn clock_driven(
+    p: &QifParams,
+    duration_ms: f64,
+    dt_ms: f64,
+    method: &str,
+    step: impl Fn(f64) -> f64,
+) -> Result<SpikeTrain, NumericalError> {
+    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
+    let mut v = p.v_reset;
+    let mut spikes = Counter::new();
+    for k in 0..n_steps {
+        let t = k as f64 * dt_ms;
+        v = step(v);
+        check_finite(p, v, t, method)?;
+        if v > p.v_threshold {
+            spikes.spike(p, t, method)?;
+            v = p.v_reset;
+        }
+    }
+    Ok(spikes.finish())
+}
+
+/// The event-located loop: `step(v, h)` advances V by h; when it passes the threshold,
+/// `crossing(v, next, h)` gives the time of the crossing inside the step, the reset is
+/// applied at that instant and the rest of the step is integrated from it.
+fn interpolated(
+    p: &QifParams,
+    duration_ms: f64,
+    dt_ms: f64,
+    method: &str,
+    step: impl Fn(f64, f64) -> f64,
+    crossing: impl Fn(f64, f64, f64) -> f64,
+) -> Result<SpikeTrain, NumericalError> {
+    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
+    let mut v = p.v_reset;
+    let mut spikes = Counter::new();
+    for k in 0..n_steps {
+        let t0 = k as f64 * dt_ms;
+        let mut t = t0;
+        let t_end = t0 + dt_ms;
+        // Several spikes may fall in one step when the period is shorter than dt; the loop
+        // ends because every pass either leaves it or records a spike, and spikes are capped.
+        loop {
+            let h = t_end - t;
+            let next = step(v, h);
+            check_finite(p, next, t, method)?;
+            if next > p.v_threshold {
+                let t_spike = t + crossing(v, next, h);
+                spikes.spike(p, t_spike, method)?;
+                v = p.v_reset;
+                t = t_spike;
+                if t_end - t <= 1e-12 * dt_ms {
+                    break;
+                }
+            } else {
+                v = next;
+                break;
+            }
+        }
+    }
+    Ok(spikes.finish())
+}
+
+fn euler_step(p: &QifParams, v: f64, h: f64) -> f64 {
+    v + h * (p.v0 + v * v) / p.tau_ms
+}
+
 /// Forward Euler on the clock grid, as brian2's `method='euler'`.
 pub fn simulate_euler(
     p: &QifParams,
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
-    for step in 0..n_steps {
-        let t = step as f64 * dt_ms;
-        v += dt_ms * (p.v0 + v * v) / p.tau_ms;
-        check_finite(p, v, t, "forward Euler")?;
-        if v > p.v_threshold {
-            spikes.spike(p, t, "forward Euler")?;
-            v = p.v_reset;
-        }
-    }
-    Ok(spikes.finish())
+    clock_driven(p, duration_ms, dt_ms, "forward Euler", |v| {
+        euler_step(p, v, dt_ms)
+    })
 }
 
 /// τV̇ = V0 + V² as a one-variable model, linear in V with the coefficient V/τ frozen, so the
@@ -182,35 +241,15 @@ pub fn simulate_rk4(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
     let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
-    for step in 0..n_steps {
-        let t0 = step as f64 * dt_ms;
-        let mut t = t0;
-        let t_end = t0 + dt_ms;
-        // Several spikes may fall in one step when the period is shorter than dt; the loop
-        // ends because every pass either leaves it or records a spike, and spikes are capped.
-        loop {
-            let h = t_end - t;
-            let next = rk4_step(p, v, h);
-            check_finite(p, next, t, "RK4")?;
-            if next > p.v_threshold {
-                let t_spike = t + hermite_crossing(v, f(v), next, f(next), h, p.v_threshold);
-                spikes.spike(p, t_spike, "RK4")?;
-                v = p.v_reset;
-                t = t_spike;
-                if t_end - t <= 1e-12 * dt_ms {
-                    break;
-                }
-            } else {
-                v = next;
-                break;
-            }
-        }
-    }
-    Ok(spikes.finish())
+    interpolated(
+        p,
+        duration_ms,
+        dt_ms,
+        "RK4",
+        |v, h| rk4_step(p, v, h),
+        |v, next, h| hermite_crossing(v, f(v), next, f(next), h, p.v_threshold),
+    )
 }
 
 /// RK4 on the clock grid with no interpolation: threshold checked at the end of each step and
@@ -222,19 +261,9 @@ pub fn simulate_rk4_grid(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
-    for step in 0..n_steps {
-        let t = step as f64 * dt_ms;
-        v = rk4_step(p, v, dt_ms);
-        check_finite(p, v, t, "RK4 on the grid")?;
-        if v > p.v_threshold {
-            spikes.spike(p, t, "RK4 on the grid")?;
-            v = p.v_reset;
-        }
-    }
-    Ok(spikes.finish())
+    clock_driven(p, duration_ms, dt_ms, "RK4 on the grid", |v| {
+        rk4_step(p, v, dt_ms)
+    })
 }
 
 /// Forward Euler with the threshold crossing located by linear interpolation inside the
@@ -245,33 +274,14 @@ pub fn simulate_euler_interpolated(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
-    for step in 0..n_steps {
-        let t0 = step as f64 * dt_ms;
-        let t_end = t0 + dt_ms;
-        let mut t = t0;
-        // Every pass either ends the step or records a spike; spikes are capped.
-        loop {
-            let h = t_end - t;
-            let next = v + h * (p.v0 + v * v) / p.tau_ms;
-            check_finite(p, next, t, "forward Euler, interpolated")?;
-            if next > p.v_threshold {
-                let t_spike = t + h * (p.v_threshold - v) / (next - v);
-                spikes.spike(p, t_spike, "forward Euler, interpolated")?;
-                v = p.v_reset;
-                t = t_spike;
-                if t_end - t <= 1e-12 * dt_ms {
-                    break;
-                }
-            } else {
-                v = next;
-                break;
-            }
-        }
-    }
-    Ok(spikes.finish())
+    interpolated(
+        p,
+        duration_ms,
+        dt_ms,
+        "forward Euler, interpolated",
+        |v, h| euler_step(p, v, h),
+        |v, next, h| h * (p.v_threshold - v) / (next - v),
+    )
 }
 
 /// The analytic period (ms) from V_r to V_th for V0 > 0, from separation of variables:
