@@ -92,21 +92,7 @@ pub fn analyse<M: Excitable<N>, const N: usize>(
     let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
     let hopf = branch.hopfs.first().copied();
     let classification = match &branch.loss {
-        Some(loss) => {
-            let v_loss = match loss {
-                RestLoss::Fold(f) => f.v_mv,
-                RestLoss::Hopf(h) => h.v_mv,
-            };
-            Some(bifurcation::classify(
-                m,
-                loss,
-                nudged(m, rest0_mv),
-                nudged(m, v_loss - 0.5),
-                ABOVE_UA,
-                PROBE_UA,
-                cycle,
-            )?)
-        }
+        Some(loss) => Some(classify_loss(m, loss, rest0_mv, cycle)?),
         None => None,
     };
     // The firing cycle followed down from above the step rheobase, where a step from rest
@@ -276,20 +262,30 @@ pub fn classify_model<M: Excitable<N>, const N: usize>(
     let Some(loss) = branch.loss else {
         return Ok(None);
     };
+    Ok(Some(classify_loss(m, &loss, rest0_mv, cycle)?.bifurcation))
+}
+
+/// Classifies how rest is lost, with the probes of this module: the cycle reached from the
+/// nudged I = 0 rest, and the rest state 0.5 mV below the loss.
+fn classify_loss<M: Excitable<N>, const N: usize>(
+    m: &M,
+    loss: &RestLoss,
+    rest0_mv: f64,
+    cycle: &CycleSettings,
+) -> Result<Classification, NumericalError> {
     let v_loss = match loss {
         RestLoss::Fold(f) => f.v_mv,
         RestLoss::Hopf(h) => h.v_mv,
     };
-    let c = bifurcation::classify(
+    bifurcation::classify(
         m,
-        &loss,
+        loss,
         nudged(m, rest0_mv),
         nudged(m, v_loss - 0.5),
         ABOVE_UA,
         PROBE_UA,
         cycle,
-    )?;
-    Ok(Some(c.bifurcation))
+    )
 }
 
 /// Where, between two parameter values of different class, the onset turns from type II to
