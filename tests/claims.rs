@@ -440,3 +440,98 @@ fn the_clock_driven_error_is_the_grids_not_the_integrators() {
     // ... while Euler without the grid's quantisation of spike times is much better.
     assert!(c.euler_interpolated_rms_relative_error < 0.25 * c.rms_relative_error);
 }
+
+#[test]
+fn each_shown_boundary_is_exact_and_has_at_most_one_edge_per_linear_region() {
+    let m = &results().mlp;
+    assert!(!m.shown.is_empty());
+    for s in &m.shown {
+        let net = m.net(s);
+        let h = net.hidden as f64;
+        let regions = 1.0 + h + h * (h - 1.0) / 2.0;
+        assert!((s.boundary.pieces.len() as f64) <= regions, "{}", s.title);
+        // Every vertex lies on the zero set of the logit, to rounding.
+        for p in s.boundary.pieces.iter().flat_map(|p| p.iter()) {
+            assert!(
+                net.logit(*p).abs() < 1e-9,
+                "{}: f{p:?} = {}",
+                s.title,
+                net.logit(*p)
+            );
+        }
+        // Each straight edge stays on the zero set: the logit vanishes at its midpoint too.
+        for [a, b] in &s.boundary.pieces {
+            let mid = [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1])];
+            assert!(net.logit(mid).abs() < 1e-9, "{}", s.title);
+        }
+    }
+}
+
+#[test]
+fn the_margin_is_the_smallest_distance_from_a_data_point_to_the_boundary() {
+    // Checked independently of the traced edges: no data point sees the logit change sign
+    // within the margin, and the nearest one sees it change just beyond.
+    let m = &results().mlp;
+    let ring = |x: [f64; 2], r: f64| {
+        (0..720).map(move |k| {
+            let a = std::f64::consts::TAU * k as f64 / 720.0;
+            [x[0] + r * a.cos(), x[1] + r * a.sin()]
+        })
+    };
+    for s in &m.shown {
+        let net = m.net(s);
+        let mut nearest_flips = false;
+        for x in &m.data.x {
+            let side = net.logit(*x) > 0.0;
+            for f in [0.25, 0.5, 0.75, 0.999] {
+                assert!(
+                    ring(*x, f * s.margin).all(|p| (net.logit(p) > 0.0) == side),
+                    "{}: the logit changes sign within {f} of the margin of {x:?}",
+                    s.title
+                );
+            }
+            nearest_flips |= ring(*x, 1.001 * s.margin).any(|p| (net.logit(p) > 0.0) != side);
+        }
+        assert!(
+            nearest_flips,
+            "{}: no point meets the boundary at the margin",
+            s.title
+        );
+    }
+}
+
+#[test]
+fn the_wide_boundary_keeps_a_wider_margin_than_the_good_narrow_one_and_near_the_best_circle() {
+    let m = &results().mlp;
+    let good = m.small.first_good().expect("a good narrow restart");
+    let small = m
+        .shown
+        .iter()
+        .find(|s| !s.wide && s.restart == good.restart)
+        .expect("shown");
+    let wide = m.shown.iter().find(|s| s.wide).expect("shown");
+    let best = m.best_circle.expect("separable by radius");
+    assert!(
+        wide.margin > small.margin,
+        "{} vs {}",
+        wide.margin,
+        small.margin
+    );
+    // No boundary can beat the best circle by much: it is the best among circles, and the
+    // wide network comes within 10 % of it.
+    assert!(
+        wide.margin > 0.9 * best.margin,
+        "{} vs {}",
+        wide.margin,
+        best.margin
+    );
+    // The best circle separates the classes, with the stated margin on both sides.
+    for (x, y) in m.data.x.iter().zip(&m.data.y) {
+        let r = x[0].hypot(x[1]);
+        if *y == 1 {
+            assert!(r <= best.radius - best.margin + 1e-12);
+        } else {
+            assert!(r >= best.radius + best.margin - 1e-12);
+        }
+    }
+}

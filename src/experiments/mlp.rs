@@ -7,6 +7,7 @@
 
 use crate::config::{Config, MlpConfig};
 use crate::error::NumericalError;
+use crate::ml::boundary::{self, Boundary};
 use crate::ml::circles::{self, Dataset, Split};
 use crate::ml::mlp::{self, Mlp, TrainSettings, Trained};
 use crate::seed;
@@ -129,6 +130,106 @@ pub struct MlpResult {
     pub small: Width,
     /// The wide network.
     pub wide: Width,
+    /// The networks whose decision regions are shown, with their exact boundaries.
+    pub shown: Vec<Shown>,
+    /// The circle centred at the origin that separates the classes with the widest margin.
+    pub best_circle: Option<BestCircle>,
+}
+
+/// A network whose decision boundary is drawn and measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// Panel title, e.g. "5 units, restart 0 (good)".
+    pub title: String,
+    /// From the wide group (else the small one).
+    pub wide: bool,
+    /// Index of the restart in its group.
+    pub restart: usize,
+    /// The exact boundary inside the plotted square.
+    pub boundary: Boundary,
+    /// Smallest distance from any data point (train and test) to the boundary.
+    pub margin: f64,
+}
+
+/// The separating circle |x| = radius with the widest margin: halfway between the outermost
+/// inner-class point and the innermost outer-class point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BestCircle {
+    /// Its radius.
+    pub radius: f64,
+    /// Its margin, the distance to the nearest point.
+    pub margin: f64,
+}
+
+/// The square [lo, hi]² the data and decision regions are drawn and measured on.
+pub fn extent(data: &Dataset) -> (f64, f64) {
+    let m = data
+        .x
+        .iter()
+        .flat_map(|p| p.iter())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    let half = (m * 1.12 * 10.0).ceil() / 10.0;
+    (-half, half)
+}
+
+/// The best separating circle of the data, if the classes are separable by radius (class 1
+/// is the inner circle in `make_circles`).
+pub fn best_circle(data: &Dataset) -> Option<BestCircle> {
+    let r = |p: &[f64; 2]| p[0].hypot(p[1]);
+    let inner = data
+        .x
+        .iter()
+        .zip(&data.y)
+        .filter(|(_, y)| **y == 1)
+        .map(|(p, _)| r(p))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let outer = data
+        .x
+        .iter()
+        .zip(&data.y)
+        .filter(|(_, y)| **y == 0)
+        .map(|(p, _)| r(p))
+        .fold(f64::INFINITY, f64::min);
+    (inner.is_finite() && outer.is_finite() && outer > inner).then_some(BestCircle {
+        radius: 0.5 * (inner + outer),
+        margin: 0.5 * (outer - inner),
+    })
+}
+
+impl MlpResult {
+    /// The trained network of a shown panel.
+    pub fn net(&self, s: &Shown) -> &Mlp {
+        let group = if s.wide { &self.wide } else { &self.small };
+        &group.restarts[s.restart].trained.net
+    }
+}
+
+/// The networks to show: the first good small one, the first failed small one, and the first
+/// good wide one (else its first restart).
+fn choose_shown(small: &Width, wide: &Width) -> Vec<(String, bool, usize)> {
+    let mut out = Vec::new();
+    if let Some(g) = small.first_good() {
+        out.push((
+            format!("{} units, restart {} (good)", small.hidden, g.restart),
+            false,
+            g.restart,
+        ));
+    }
+    if let Some(f) = small.first_failed() {
+        out.push((
+            format!("{} units, restart {} (failed)", small.hidden, f.restart),
+            false,
+            f.restart,
+        ));
+    }
+    if let Some(w) = wide.first_good().or(wide.restarts.first()) {
+        out.push((
+            format!("{} units, restart {}", wide.hidden, w.restart),
+            true,
+            w.restart,
+        ));
+    }
+    out
 }
 
 /// Failure to make the data set or to train.
@@ -232,17 +333,37 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
         })
         .collect::<Result<_, NumericalError>>()?;
     let (small, wide) = outcomes.split_at(m.small_restarts);
+    let small = Width {
+        hidden: m.small_hidden,
+        epochs: m.small_epochs,
+        restarts: small.to_vec(),
+    };
+    let wide = Width {
+        hidden: m.wide_hidden,
+        epochs: m.wide_epochs,
+        restarts: wide.to_vec(),
+    };
+    let (lo, hi) = extent(&data);
+    let shown = choose_shown(&small, &wide)
+        .into_par_iter()
+        .map(|(title, is_wide, restart)| {
+            let group = if is_wide { &wide } else { &small };
+            let boundary = boundary::trace(&group.restarts[restart].trained.net, lo, hi);
+            let margin = boundary::margin(&boundary, data.x.iter().copied());
+            Shown {
+                title,
+                wide: is_wide,
+                restart,
+                boundary,
+                margin,
+            }
+        })
+        .collect();
     Ok(MlpResult {
-        small: Width {
-            hidden: m.small_hidden,
-            epochs: m.small_epochs,
-            restarts: small.to_vec(),
-        },
-        wide: Width {
-            hidden: m.wide_hidden,
-            epochs: m.wide_epochs,
-            restarts: wide.to_vec(),
-        },
+        best_circle: best_circle(&data),
+        small,
+        wide,
+        shown,
         data,
         split,
     })

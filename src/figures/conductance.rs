@@ -38,6 +38,7 @@ pub fn hh_fi(r: &HhFiResult, dt_ms: f64, dt_converged_ms: f64) -> Result<Figure,
                     y: &r.rate_hz,
                     color: PALETTE[0],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: &b,
@@ -45,6 +46,7 @@ pub fn hh_fi(r: &HhFiResult, dt_ms: f64, dt_converged_ms: f64) -> Result<Figure,
                     y: &r.rate_converged_hz,
                     color: PALETTE[1],
                     dashed: true,
+                    ..Default::default()
                 },
             ],
         )
@@ -118,6 +120,7 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
                     y: &t.v_mv,
                     color: colors[k % 2],
                     dashed: false,
+                    ..Default::default()
                 }],
             )?;
         }
@@ -173,6 +176,7 @@ fn sweep_panel(
             y: &c.rate_hz,
             color: PALETTE[k % PALETTE.len()],
             dashed: k >= PALETTE.len(),
+            ..Default::default()
         })
         .collect();
     line_chart(
@@ -281,6 +285,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &rh1,
                     color: PALETTE[0],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: "gK + gA fixed",
@@ -288,6 +293,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &rh2,
                     color: PALETTE[1],
                     dashed: true,
+                    ..Default::default()
                 },
             ],
         )?;
@@ -304,6 +310,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &on1,
                     color: PALETTE[0],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: "gK + gA fixed",
@@ -311,6 +318,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &on2,
                     color: PALETTE[1],
                     dashed: true,
+                    ..Default::default()
                 },
             ],
         )

@@ -14,14 +14,61 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 /// A named line of a chart.
 pub(crate) struct Line<'a> {
+    /// Legend text; empty for no entry.
     pub(crate) label: &'a str,
     pub(crate) x: &'a [f64],
     pub(crate) y: &'a [f64],
     pub(crate) color: RGBColor,
     pub(crate) dashed: bool,
+    /// An onset at this x: the line is not joined across it, and a ring marks it on the
+    /// zero line (a rheobase).
+    pub(crate) gap: Option<f64>,
+    /// Draw a marker at every point.
+    pub(crate) dots: bool,
 }
 
-/// Draws lines on one linear chart with a legend at the upper left.
+impl Default for Line<'_> {
+    fn default() -> Self {
+        Line {
+            label: "",
+            x: &[],
+            y: &[],
+            color: PALETTE[0],
+            dashed: false,
+            gap: None,
+            dots: false,
+        }
+    }
+}
+
+impl Line<'_> {
+    /// The line's points in runs that are never joined across its gap.
+    fn runs(&self) -> Vec<Vec<(f64, f64)>> {
+        let pts: Vec<(f64, f64)> = self.x.iter().copied().zip(self.y.iter().copied()).collect();
+        match self.gap {
+            Some(g) => style::runs(&pts, |a, b| a.0 < g && b.0 >= g),
+            None => vec![pts],
+        }
+    }
+
+    fn stroke(&self) -> RGBColor {
+        if self.dashed {
+            style::dashed(self.color)
+        } else {
+            self.color
+        }
+    }
+}
+
+/// Chart margins shared by the line charts.
+const MARGIN: u32 = 12;
+const X_LABELS: u32 = 48;
+const Y_LABELS: u32 = 64;
+const CAPTION: u32 = 30;
+
+/// Draws lines on one linear chart in the house style: nice ticks, lines never joined across
+/// an onset, and a legend where it covers no data (with headroom added when no corner is
+/// free).
 pub(crate) fn line_chart(
     area: &Area,
     id: &str,
@@ -30,39 +77,74 @@ pub(crate) fn line_chart(
     y_desc: &str,
     lines: &[Line],
 ) -> Result<(), Error> {
+    line_chart_ranged(area, id, title, x_desc, y_desc, lines, None)
+}
+
+/// [`line_chart`] with a given y range (the x range always covers the data).
+pub(crate) fn line_chart_ranged(
+    area: &Area,
+    id: &str,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    lines: &[Line],
+    y_range: Option<std::ops::Range<f64>>,
+) -> Result<(), Error> {
     let err = plot_error(id);
     let xs: Vec<&[f64]> = lines.iter().map(|l| l.x).collect();
     let ys: Vec<&[f64]> = lines.iter().map(|l| l.y).collect();
     let x_range = style::padded_range(&xs, 0.0);
-    let y_range = style::padded_range(&ys, 0.05);
+    let y_range = y_range.unwrap_or_else(|| style::padded_range(&ys, 0.05));
+    let keys: Vec<style::Key> = lines
+        .iter()
+        .filter(|l| !l.label.is_empty())
+        .map(|l| style::Key::line(l.label, l.stroke(), if l.dashed { 2 } else { 3 }))
+        .collect();
+    let series: Vec<Vec<(f64, f64)>> = lines.iter().flat_map(|l| l.runs()).collect();
+    let (w, h) = area.dim_in_pixel();
+    let plot = (
+        w as i32 - (Y_LABELS + 2 * MARGIN) as i32,
+        h as i32 - (X_LABELS + CAPTION + 2 * MARGIN) as i32,
+    );
+    let y_range = style::headroom(&keys, plot, &x_range, &y_range, &series);
     let mut chart = ChartBuilder::on(area)
         .caption(title, style::label_font())
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x_range, y_range)
+        .margin(MARGIN)
+        .x_label_area_size(X_LABELS)
+        .y_label_area_size(Y_LABELS)
+        .build_cartesian_2d(
+            style::axis_n(x_range, (plot.0 / 80).clamp(2, 8) as usize),
+            style::axis_n(y_range, (plot.1 / 50).clamp(2, 8) as usize),
+        )
         .map_err(&err)?;
     style::mesh(&mut chart, x_desc, y_desc)
         .draw()
         .map_err(&err)?;
     for l in lines {
-        let pts: Vec<(f64, f64)> = l.x.iter().copied().zip(l.y.iter().copied()).collect();
-        let color = l.color;
-        let stroke = color.stroke_width(if l.dashed { 2 } else { 3 });
-        let anno = if l.dashed {
+        let stroke = l.stroke().stroke_width(if l.dashed { 2 } else { 3 });
+        for run in l.runs() {
             chart
-                .draw_series(DashedLineSeries::new(pts, 8, 5, stroke))
-                .map_err(&err)?
-        } else {
+                .draw_series(LineSeries::new(run, stroke))
+                .map_err(&err)?;
+        }
+        if l.dots {
+            let c = l.color;
             chart
-                .draw_series(LineSeries::new(pts, stroke))
-                .map_err(&err)?
-        };
-        anno.label(l.label).legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
-        });
+                .draw_series(
+                    l.x.iter()
+                        .zip(l.y)
+                        .map(|(&x, &y)| Circle::new((x, y), 3, c.filled())),
+                )
+                .map_err(&err)?;
+        }
+        if let Some(g) = l.gap {
+            let c = l.color;
+            chart
+                .draw_series(std::iter::once(Circle::new((g, 0.0), 5, c.stroke_width(2))))
+                .map_err(&err)?;
+        }
     }
-    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)?;
+    style::legend(&chart, &keys, &series, id)?;
     Ok(())
 }
 
@@ -92,6 +174,7 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
                     y: &r.run.rate_hz,
                     color: PALETTE[1],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: "analytic 1/(t_ref + τ ln(v0/(v0 − V_th)))",
@@ -99,6 +182,7 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
                     y: &r.analytic_rate_hz,
                     color: PALETTE[3],
                     dashed: true,
+                    ..Default::default()
                 },
             ],
         )
@@ -147,6 +231,7 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
                     y: &r.rate_euler_hz,
                     color: PALETTE[0],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: &rk4_label,
@@ -154,6 +239,7 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
                     y: &r.rate_accurate_hz,
                     color: PALETTE[1],
                     dashed: false,
+                    ..Default::default()
                 },
                 Line {
                     label: "analytic (separation of variables)",
@@ -161,6 +247,7 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
                     y: &r.rate_analytic_hz,
                     color: PALETTE[3],
                     dashed: true,
+                    ..Default::default()
                 },
                 Line {
                     label: "limit √V0/(πτ)",
@@ -168,6 +255,7 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
                     y: &r.rate_limit_hz,
                     color: PALETTE[2],
                     dashed: true,
+                    ..Default::default()
                 },
             ],
         )
@@ -275,6 +363,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         y: &f.rate_hz,
                         color: PALETTE[1],
                         dashed: false,
+                        ..Default::default()
                     },
                     Line {
                         label: "ReLU fit",
@@ -282,6 +371,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         y: relu,
                         color: PALETTE[0],
                         dashed: true,
+                        ..Default::default()
                     },
                     Line {
                         label: "sigmoid fit",
@@ -289,6 +379,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         y: sig,
                         color: PALETTE[4],
                         dashed: true,
+                        ..Default::default()
                     },
                 ],
             )?;
@@ -305,6 +396,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         y: relu_res,
                         color: PALETTE[0],
                         dashed: false,
+                        ..Default::default()
                     },
                     Line {
                         label: "sigmoid",
@@ -312,6 +404,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         y: sig_res,
                         color: PALETTE[4],
                         dashed: false,
+                        ..Default::default()
                     },
                 ],
             )?;
@@ -342,71 +435,135 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
     })
 }
 
-/// Log-log plot of the Euler rate error against dt, with a first-order reference line.
+/// Log-log plot of the rate error against dt for the three methods on the same grids: forward
+/// Euler and RK4 with threshold and reset on the grid, and Euler with an interpolated
+/// crossing, with reference slopes 1 and 2 through the finest step.
 pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
     const ID: &str = "fig:qif-convergence";
     let err = plot_error(ID);
     let dts: Vec<f64> = r.convergence.iter().map(|c| c.dt_ms).collect();
-    let errs: Vec<f64> = r.convergence.iter().map(|c| c.rms_relative_error).collect();
-    let local: Vec<String> = dts
-        .windows(2)
-        .zip(errs.windows(2))
-        .map(|(d, e)| format!("{:.2}", (e[1] / e[0]).ln() / (d[1] / d[0]).ln()))
-        .collect();
+    let methods: [(&str, Vec<f64>, RGBColor); 3] = [
+        (
+            "forward Euler, on the grid",
+            r.convergence.iter().map(|c| c.rms_relative_error).collect(),
+            PALETTE[0],
+        ),
+        (
+            "RK4, on the grid",
+            r.convergence
+                .iter()
+                .map(|c| c.rk4_grid_rms_relative_error)
+                .collect(),
+            PALETTE[1],
+        ),
+        (
+            "Euler, interpolated crossing",
+            r.convergence
+                .iter()
+                .map(|c| c.euler_interpolated_rms_relative_error)
+                .collect(),
+            PALETTE[2],
+        ),
+    ];
+    let local = |errs: &[f64]| -> String {
+        dts.windows(2)
+            .zip(errs.windows(2))
+            .map(|(d, e)| format!("{:.2}", (e[1] / e[0]).ln() / (d[1] / d[0]).ln()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let alt = format!(
-        "Log-log plot of the RMS relative rate error of forward Euler against the time step, \
-         with a first-order reference line; the local slopes between successive steps are {} \
-         (overall {:.2}).",
-        local.join(", "),
-        r.observed_order
+        "Log-log plot of the RMS relative rate error against the time step for three methods. \
+         Local slopes between successive steps: forward Euler on the grid {}; RK4 on the grid \
+         {}; Euler with an interpolated crossing {}. Dotted reference lines of slope 1 and 2 \
+         pass through the finest step.",
+        local(&methods[0].1),
+        local(&methods[1].1),
+        local(&methods[2].1),
     );
-    let svg = style::render_svg(ID, (style::WIDTH / 2 + 120, style::HEIGHT), &alt, |root| {
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT + 40), &alt, |root| {
+        let positive = |v: &&f64| v.is_finite() && **v > 0.0;
+        let all: Vec<f64> = methods.iter().flat_map(|m| m.1.iter().copied()).collect();
         let (dlo, dhi) = (
-            dts.iter().cloned().fold(f64::INFINITY, f64::min),
+            dts.iter()
+                .filter(positive)
+                .cloned()
+                .fold(f64::INFINITY, f64::min),
             dts.iter().cloned().fold(0.0, f64::max),
         );
         let (elo, ehi) = (
-            errs.iter().cloned().fold(f64::INFINITY, f64::min),
-            errs.iter().cloned().fold(0.0, f64::max),
+            all.iter()
+                .filter(positive)
+                .cloned()
+                .fold(f64::INFINITY, f64::min),
+            all.iter().cloned().fold(0.0, f64::max),
         );
+        let x_range = style::log_range(dlo, dhi, 1.3);
+        let y_range = style::log_range(elo, ehi, 1.5);
+        // Reference lines through the finest step of the first and the last method.
+        let finest = dts.len().saturating_sub(1);
+        let d0 = dts.get(finest).copied().unwrap_or(1.0);
+        let mut series: Vec<Vec<(f64, f64)>> = methods
+            .iter()
+            .map(|m| {
+                dts.iter()
+                    .copied()
+                    .zip(m.1.iter().copied())
+                    .filter(|&(d, e)| d > 0.0 && e > 0.0)
+                    .collect()
+            })
+            .collect();
+        let e1 = methods[0].1.get(finest).copied().unwrap_or(1.0);
+        let e2 = methods[2].1.get(finest).copied().unwrap_or(1.0);
+        let guides = [(1.0, e1, "slope 1"), (2.0, e2, "slope 2")];
+        let guide_lines: Vec<Vec<(f64, f64)>> = guides
+            .iter()
+            .map(|g| {
+                // Densely sampled so that a legend is never placed across a guide.
+                let x0 = x_range.start.ln();
+                let x1 = x_range.end.ln();
+                (0..=40)
+                    .map(|k| (x0 + (x1 - x0) * k as f64 / 40.0).exp())
+                    .map(|d| (d, g.1 * (d / d0).powf(g.0)))
+                    .filter(|&(_, y)| y >= y_range.start && y <= y_range.end)
+                    .collect()
+            })
+            .collect();
+        series.extend(guide_lines.iter().cloned());
         let mut chart = ChartBuilder::on(&root)
-            .caption("Euler error against time step", style::label_font())
+            .caption("Rate error against time step", style::label_font())
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(72)
-            .build_cartesian_2d(
-                style::log_range(dlo, dhi, 1.5).log_scale(),
-                style::log_range(elo, ehi, 2.0).log_scale(),
-            )
+            .build_cartesian_2d(style::log_axis(x_range), style::log_axis(y_range))
             .map_err(&err)?;
         style::mesh(&mut chart, "dt (ms)", "RMS relative error")
-            .x_label_formatter(&|x| format!("{x}"))
-            .y_label_formatter(&|y| format!("{y:.0e}"))
             .draw()
             .map_err(&err)?;
-        let pts: Vec<(f64, f64)> = dts.iter().copied().zip(errs.iter().copied()).collect();
-        let c = PALETTE[0];
-        chart
-            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(3)))
-            .map_err(&err)?
-            .label("forward Euler")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3)));
-        chart
-            .draw_series(pts.iter().map(|&p| Circle::new(p, 5, c.filled())))
-            .map_err(&err)?;
-        // First-order reference through the largest step's error.
-        let (d0, e0) = pts
-            .iter()
-            .cloned()
-            .fold((0.0, 0.0), |a, p| if p.0 > a.0 { p } else { a });
-        let reference = [(dlo, e0 * dlo / d0), (dhi, e0)];
-        let g = PALETTE[2];
-        chart
-            .draw_series(LineSeries::new(reference, g.stroke_width(2)))
-            .map_err(&err)?
-            .label("slope 1")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], g.stroke_width(2)));
-        style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, ID)?;
+        let mut keys = Vec::new();
+        for (k, (label, _, c)) in methods.iter().enumerate() {
+            let c = *c;
+            chart
+                .draw_series(LineSeries::new(series[k].clone(), c.stroke_width(3)))
+                .map_err(&err)?;
+            chart
+                .draw_series(series[k].iter().map(|&p| Circle::new(p, 5, c.filled())))
+                .map_err(&err)?;
+            keys.push(style::Key::line(*label, c, 3));
+        }
+        let ink = style::dotted(style::INK);
+        for (g, line) in guides.iter().zip(&guide_lines) {
+            let pen = if g.0 < 1.5 {
+                ink
+            } else {
+                style::dashed(style::INK)
+            };
+            chart
+                .draw_series(LineSeries::new(line.clone(), pen.stroke_width(2)))
+                .map_err(&err)?;
+            keys.push(style::Key::line(g.2, pen, 2));
+        }
+        style::legend(&chart, &keys, &series, ID)?;
         Ok(())
     })?;
     let rows = r.convergence.iter().map(|c| {
@@ -422,8 +579,10 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
     Ok(Figure {
         id: ID,
         file_stem: "qif_convergence",
-        caption: "Convergence of the clock-driven QIF simulation: RMS relative rate error of \
-                  forward Euler against the analytic curve, for several time steps."
+        caption: "Convergence of the clock-driven QIF simulation: RMS relative rate error \
+                  against the analytic curve, for forward Euler and RK4 with threshold and reset \
+                  on the time grid, and for Euler with the threshold crossing interpolated \
+                  between steps. Dotted: slope 1; dashed: slope 2, both through the finest step."
             .to_string(),
         alt,
         svg,

@@ -5,8 +5,9 @@ use super::Figure;
 use super::style::{self, PALETTE, plot_error};
 use crate::config::CirclesConfig;
 use crate::error::Error;
-use crate::experiments::mlp::{MlpResult, Restart};
+use crate::experiments::mlp::{MlpResult, Shown};
 use crate::ml::mlp::Mlp;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
@@ -14,20 +15,32 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 /// Colours of class 0 (outer circle) and class 1 (inner circle).
 const CLASS: [RGBColor; 2] = [PALETTE[1], PALETTE[3]];
 
+/// Opacity of the decision-region shading.
+const REGION_ALPHA: f64 = 0.25;
+
 fn fmt(x: f64) -> String {
     x.to_string()
 }
 
 /// The square region the data and decision regions are drawn on.
 fn extent(r: &MlpResult) -> (f64, f64) {
-    let m = r
-        .data
-        .x
-        .iter()
-        .flat_map(|p| p.iter())
-        .fold(0.0_f64, |m, v| m.max(v.abs()));
-    let half = (m * 1.12 * 10.0).ceil() / 10.0;
-    (-half, half)
+    crate::experiments::mlp::extent(&r.data)
+}
+
+/// The legend of the scatter plots: classes as colours, splits as markers.
+fn point_keys() -> Vec<style::Key> {
+    let mut keys = Vec::new();
+    for class in [0usize, 1] {
+        keys.push(style::Key {
+            label: format!("train, class {class}"),
+            sample: style::Sample::Dot(CLASS[class]),
+        });
+        keys.push(style::Key {
+            label: format!("test, class {class}"),
+            sample: style::Sample::Triangle(CLASS[class]),
+        });
+    }
+    keys
 }
 
 /// Most points of one split drawn in a scatter plot; larger splits are thinned to every k-th
@@ -45,11 +58,10 @@ fn draw_points<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
         DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+        Cartesian2d<style::Ticked<RangedCoordf64>, style::Ticked<RangedCoordf64>>,
     >,
     r: &MlpResult,
     id: &str,
-    legend: bool,
 ) -> Result<(), Error> {
     let err = plot_error(id);
     for class in [0u8, 1] {
@@ -61,13 +73,9 @@ fn draw_points<DB: DrawingBackend>(
             .step_by(thinning_stride(r.split.train.len()))
             .filter(|&&i| r.data.y[i] == class)
             .map(|&i| r.data.x[i]);
-        let anno = chart
+        chart
             .draw_series(train.map(|p| Circle::new((p[0], p[1]), 3, color.filled())))
             .map_err(&err)?;
-        if legend {
-            anno.label(format!("train, class {class}"))
-                .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
-        }
         let test: Vec<[f64; 2]> = r
             .split
             .test
@@ -76,16 +84,12 @@ fn draw_points<DB: DrawingBackend>(
             .filter(|&&i| r.data.y[i] == class)
             .map(|&i| r.data.x[i])
             .collect();
-        let anno = chart
+        chart
             .draw_series(
                 test.iter()
                     .map(|p| TriangleMarker::new((p[0], p[1]), 5, color.filled())),
             )
             .map_err(&err)?;
-        if legend {
-            anno.label(format!("test, class {class}"))
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 5, color.filled()));
-        }
     }
     Ok(())
 }
@@ -115,22 +119,22 @@ pub fn circles(r: &MlpResult, c: &CirclesConfig) -> Result<Figure, Error> {
         fmt(c.noise)
     );
     let (lo, hi) = extent(r);
-    let svg = style::render_svg(ID, (560, 520), &alt, |root| {
+    let svg = style::render_svg(ID, (560, 560), &alt, |root| {
         let err = plot_error(ID);
-        let mut chart = ChartBuilder::on(&root)
+        let (plot, key) = root.split_vertically(520);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(&title, style::label_font())
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(52)
-            .build_cartesian_2d(lo..hi, lo..hi)
+            .build_cartesian_2d(style::axis_n(lo..hi, 5), style::axis_n(lo..hi, 5))
             .map_err(&err)?;
         style::mesh(&mut chart, "x0", "x1")
             .disable_mesh()
             .draw()
             .map_err(&err)?;
-        draw_points(&mut chart, r, ID, true)?;
-        style::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ID)?;
-        Ok(())
+        draw_points(&mut chart, r, ID)?;
+        style::legend_row(&key, &point_keys(), ID)
     })?;
     let mut rows = Vec::new();
     for (split, idx) in [("train", &r.split.train), ("test", &r.split.test)] {
@@ -168,7 +172,7 @@ pub fn circles(r: &MlpResult, c: &CirclesConfig) -> Result<Figure, Error> {
 fn region_panel(
     area: &Area,
     id: &str,
-    title: &str,
+    shown: &Shown,
     net: &Mlp,
     r: &MlpResult,
     resolution: usize,
@@ -176,16 +180,14 @@ fn region_panel(
     let err = plot_error(id);
     let (lo, hi) = extent(r);
     let mut chart = ChartBuilder::on(area)
-        .caption(title, style::label_font())
+        .caption(&shown.title, style::label_font())
         .margin(8)
         .x_label_area_size(40)
         .y_label_area_size(48)
-        .build_cartesian_2d(lo..hi, lo..hi)
+        .build_cartesian_2d(style::axis_n(lo..hi, 4), style::axis_n(lo..hi, 4))
         .map_err(&err)?;
     style::mesh(&mut chart, "x0", "x1")
         .disable_mesh()
-        .x_labels(5)
-        .y_labels(5)
         .draw()
         .map_err(&err)?;
     let cell = (hi - lo) / resolution as f64;
@@ -209,10 +211,27 @@ fn region_panel(
     }
     chart
         .draw_series(rects.into_iter().map(|(corners, class)| {
-            Rectangle::new(corners, CLASS[usize::from(class)].mix(0.25).filled())
+            Rectangle::new(
+                corners,
+                CLASS[usize::from(class)].mix(REGION_ALPHA).filled(),
+            )
         }))
         .map_err(&err)?;
-    draw_points(&mut chart, r, id, false)
+    draw_points(&mut chart, r, id)?;
+    // The exact boundary, chained into polylines where pieces meet.
+    let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
+    for [p, q] in &shown.boundary.pieces {
+        match lines.last_mut() {
+            Some(l) if l.last() == Some(&(p[0], p[1])) => l.push((q[0], q[1])),
+            _ => lines.push(vec![(p[0], p[1]), (q[0], q[1])]),
+        }
+    }
+    for l in lines {
+        chart
+            .draw_series(LineSeries::new(l, style::INK.stroke_width(2)))
+            .map_err(&err)?;
+    }
+    Ok(())
 }
 
 fn network_rows(rows: &mut Vec<Vec<String>>, name: &str, net: &Mlp) {
@@ -231,56 +250,60 @@ fn network_rows(rows: &mut Vec<Vec<String>>, name: &str, net: &Mlp) {
     }
 }
 
-/// Decision regions of the first good small network, the first failed one, and the wide one.
+/// Decision regions of the networks chosen by the experiment (first good and first failed
+/// small network, the wide one), each with its exact boundary.
 pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Error> {
     const ID: &str = "fig:decision-regions";
-    let mut panels: Vec<(String, &Restart)> = Vec::new();
-    if let Some(g) = r.small.first_good() {
-        panels.push((
-            format!("{} units, restart {} (good)", r.small.hidden, g.restart),
-            g,
-        ));
-    }
-    if let Some(f) = r.small.first_failed() {
-        panels.push((
-            format!("{} units, restart {} (failed)", r.small.hidden, f.restart),
-            f,
-        ));
-    }
-    let wide = r.wide.first_good().unwrap_or(&r.wide.restarts[0]);
-    panels.push((
-        format!("{} units, restart {}", r.wide.hidden, wide.restart),
-        wide,
-    ));
     let alt = format!(
-        "Decision regions over the data, {} panels: {}. The good small network encloses the inner \
-         class in a polygon with a few straight edges; the wide network's boundary is a smooth \
-         closed curve.",
-        panels.len(),
-        panels
+        "Decision regions over the data, {} panels, each with its exact boundary drawn as a dark \
+         line: {}.",
+        r.shown.len(),
+        r.shown
             .iter()
-            .map(|(t, _)| t.as_str())
+            .map(|s| format!(
+                "{}: {} straight edges, {} bend{}, margin {:.3}",
+                s.title,
+                s.boundary.pieces.len(),
+                s.boundary.bends,
+                if s.boundary.bends == 1 { "" } else { "s" },
+                s.margin
+            ))
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let width = 360 * panels.len() as u32;
-    let svg = style::render_svg(ID, (width, 380), &alt, |root| {
-        let areas = root.split_evenly((1, panels.len()));
-        for (area, (title, restart)) in areas.iter().zip(&panels) {
-            region_panel(area, ID, title, &restart.trained.net, r, resolution)?;
+    let width = 360 * r.shown.len().max(1) as u32;
+    let svg = style::render_svg(ID, (width, 440), &alt, |root| {
+        let (plots, key) = root.split_vertically(380);
+        let areas = plots.split_evenly((1, r.shown.len().max(1)));
+        for (area, shown) in areas.iter().zip(&r.shown) {
+            region_panel(area, ID, shown, r.net(shown), r, resolution)?;
         }
-        Ok(())
+        let mut keys = vec![
+            style::Key {
+                label: "predicted class 0".into(),
+                sample: style::Sample::Patch(CLASS[0], REGION_ALPHA),
+            },
+            style::Key {
+                label: "predicted class 1".into(),
+                sample: style::Sample::Patch(CLASS[1], REGION_ALPHA),
+            },
+            style::Key::line("boundary", style::INK, 2),
+        ];
+        keys.extend(point_keys());
+        style::legend_row(&key, &keys, ID)
     })?;
     let mut rows = Vec::new();
-    for (title, restart) in &panels {
-        network_rows(&mut rows, title, &restart.trained.net);
+    for shown in &r.shown {
+        network_rows(&mut rows, &shown.title, r.net(shown));
     }
     Ok(Figure {
         id: ID,
         file_stem: "mlp_decision_regions",
         caption: "Decision regions (shaded by predicted class) with the training points (circles) \
-                  and test points (triangles). The data file holds the parameters of the three \
-                  networks, from which the regions can be recomputed."
+                  and test points (triangles), and each network's exact decision boundary (dark \
+                  line), traced cell by cell through its linear regions. The data file holds the \
+                  parameters of the networks, from which regions and boundaries can be \
+                  recomputed."
             .to_string(),
         alt,
         svg,

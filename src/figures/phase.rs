@@ -40,20 +40,48 @@ fn draw_panel(
     p: &Panel,
 ) -> Result<(), Error> {
     let err = plot_error(ID);
+    let (x0, x1) = (p.x_range.start, p.x_range.end);
+    let curves: Vec<Vec<(f64, f64)>> = p
+        .curves
+        .iter()
+        .map(|c| {
+            samples(&p.x_range, 400)
+                .map(|v| (v, (p.g)(c.v0, v)))
+                .collect()
+        })
+        .collect();
+    let keys: Vec<style::Key> = p
+        .curves
+        .iter()
+        .enumerate()
+        .map(|(k, c)| style::Key::line((p.v0_label)(c.v0), PALETTE[k % PALETTE.len()], 2))
+        .collect();
+    let (w, h) = area.dim_in_pixel();
+    let plot = (w as i32 - 80, h as i32 - 100);
+    // Threshold and reset lines are data a legend must not hide either.
+    let mut all = curves.clone();
+    for v in [p.threshold, p.reset] {
+        if v >= x0 && v <= x1 {
+            all.push(vec![(v, p.y_range.start), (v, p.y_range.end)]);
+        }
+    }
+    let y_range = style::headroom(&keys, plot, &p.x_range, &p.y_range, &all);
+    let (y0, y1) = (y_range.start, y_range.end);
     let mut chart = ChartBuilder::on(area)
         .caption(p.title, style::label_font())
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(56)
-        .build_cartesian_2d(p.x_range.clone(), p.y_range.clone())
+        .build_cartesian_2d(
+            style::axis_n(p.x_range.clone(), 5),
+            style::axis_n(y_range.clone(), 6),
+        )
         .map_err(&err)?;
     style::mesh(&mut chart, p.x_desc, "τ dV/dt")
         .disable_mesh()
         .draw()
         .map_err(&err)?;
     // Zero line, threshold and reset.
-    let (x0, x1) = (p.x_range.start, p.x_range.end);
-    let (y0, y1) = (p.y_range.start, p.y_range.end);
     chart
         .draw_series(LineSeries::new([(x0, 0.0), (x1, 0.0)], INK.mix(0.5)))
         .map_err(&err)?;
@@ -61,13 +89,16 @@ fn draw_panel(
         (p.threshold, "threshold ", HPos::Right),
         (p.reset, " reset", HPos::Left),
     ] {
-        let dash = DashedLineSeries::new([(v, y0), (v, y1)], 6, 4, INK.mix(0.6).stroke_width(1));
+        if v < x0 || v > x1 {
+            continue;
+        }
+        let dash = LineSeries::new([(v, y0), (v, y1)], style::dashed(INK).stroke_width(1));
         chart.draw_series(dash).map_err(&err)?;
         let font = style::tick_font().pos(Pos::new(anchor, VPos::Center));
         chart
             .draw_series(std::iter::once(Text::new(
                 name.to_string(),
-                (v, y1 - 0.05 * (y1 - y0)),
+                (v, y0 + 0.06 * (y1 - y0)),
                 font,
             )))
             .map_err(&err)?;
@@ -75,17 +106,14 @@ fn draw_panel(
     for (k, curve) in p.curves.iter().enumerate() {
         let color = PALETTE[k % PALETTE.len()];
         let v0 = curve.v0;
-        let points: Vec<(f64, f64)> = samples(&p.x_range, 400)
-            .map(|v| (v, (p.g)(v0, v)))
+        let points: Vec<(f64, f64)> = curves[k]
+            .iter()
+            .copied()
             .filter(|&(_, y)| y >= y0 && y <= y1)
             .collect();
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(&err)?
-            .label((p.v0_label)(v0))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
+            .map_err(&err)?;
         // Flow arrows along the curve: right where τV̇ > 0, left where it is negative.
         let arrows: Vec<(f64, f64, bool)> = samples(&p.x_range, 10)
             .skip(1)
@@ -102,6 +130,9 @@ fn draw_panel(
             }))
             .map_err(&err)?;
         for fp in &curve.fixed_points {
+            if fp.v < x0 || fp.v > x1 {
+                continue;
+            }
             let at = EmptyElement::at((fp.v, 0.0));
             let marker = match fp.stability {
                 Stability::Stable => at + Circle::new((0, 0), 6, color.filled()),
@@ -113,7 +144,7 @@ fn draw_panel(
             chart.draw_series([marker, ring]).map_err(&err)?;
         }
     }
-    style::draw_legend(&mut chart, SeriesLabelPosition::LowerRight, ID)?;
+    style::legend(&chart, &keys, &all, ID)?;
     Ok(())
 }
 
@@ -138,9 +169,16 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
             .collect();
         style::padded_range(&[&ys], 0.05)
     };
+    // The QIF twice: from reset to threshold, where the blow-up is seen, and close to the
+    // fixed points, where the inputs differ.
     let qif_x = (r.qif_reset.min(-3.0) - 1.0)..(r.qif_threshold.max(3.0) + 1.0);
     let qif_min = r.qif.iter().map(|c| c.v0).fold(0.0, f64::min);
-    let qif_y = (qif_min - 2.0)..(10.0_f64.max(-2.0 * qif_min));
+    let qif_max = r.qif.iter().map(|c| c.v0).fold(0.0, f64::max);
+    let qif_top = qif_x.start.abs().max(qif_x.end.abs()).powi(2) + qif_max;
+    let qif_y = (qif_min - 0.05 * qif_top)..(qif_top * 1.05);
+    let reach = 2.0 * (-qif_min).sqrt().max(1.0);
+    let zoom_x = -reach..reach;
+    let zoom_y = (qif_min - 1.0)..(reach * reach + qif_max);
     let panels = [
         Panel {
             title: "LIF: τ dV/dt = V0 − V",
@@ -151,7 +189,7 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
             y_range: lif_y,
             threshold: r.lif_threshold_mv,
             reset: r.lif_reset_mv,
-            v0_label: |v0| format!("V0 = {v0} mV"),
+            v0_label: |v0| format!("V0 = {} mV", style::tick_label(v0)),
         },
         Panel {
             title: "QIF: τ dV/dt = V0 + V²",
@@ -162,14 +200,26 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
             y_range: qif_y,
             threshold: r.qif_threshold,
             reset: r.qif_reset,
-            v0_label: |v0| format!("V0 = {v0}"),
+            v0_label: |v0| format!("V0 = {}", style::tick_label(v0)),
+        },
+        Panel {
+            title: "QIF near its fixed points",
+            x_desc: "V",
+            curves: &r.qif,
+            g: qif_g,
+            x_range: zoom_x,
+            y_range: zoom_y,
+            threshold: r.qif_threshold,
+            reset: r.qif_reset,
+            v0_label: |v0| format!("V0 = {}", style::tick_label(v0)),
         },
     ];
     let alt = format!(
-        "Two phase portraits. Left: LIF, straight lines tau dV/dt = V0 - V for V0 = {}, each \
-         crossing zero at its stable fixed point V = V0. Right: QIF, parabolas tau dV/dt = V0 + V^2 \
-         for V0 = {}, with a stable and an unstable fixed point for negative V0, one saddle-node at \
-         V0 = 0 and none above.",
+        "Three phase portraits. Left: LIF, straight lines tau dV/dt = V0 - V for V0 = {}, each \
+         crossing zero at its stable fixed point V = V0. Middle: QIF, parabolas tau dV/dt = V0 + \
+         V^2 for V0 = {} from reset to threshold, growing without bound towards the threshold. \
+         Right: the same parabolas near V = 0, with a stable and an unstable fixed point for \
+         negative V0, one saddle-node at V0 = 0 and none above.",
         r.lif
             .iter()
             .map(|c| c.v0.to_string())
@@ -181,9 +231,9 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
-        let halves = root.split_evenly((1, 2));
-        for (area, panel) in halves.iter().zip(&panels) {
+    let svg = style::render_svg(ID, (style::WIDTH + 160, style::HEIGHT), &alt, |root| {
+        let thirds = root.split_evenly((1, 3));
+        for (area, panel) in thirds.iter().zip(&panels) {
             draw_panel(area, panel)?;
         }
         Ok(())
@@ -204,7 +254,8 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
     Ok(Figure {
         id: ID,
         file_stem: "phase_portraits",
-        caption: "Phase portraits of $\\tau\\dot V$ against $V$. Filled circles are stable fixed \
+        caption: "Phase portraits of $\\tau\\dot V$ against $V$: the LIF, the QIF from reset to \
+                  threshold, and the QIF near its fixed points. Filled circles are stable fixed \
                   points, open circles unstable ones, the shaded circle the saddle-node; \
                   triangles show the direction of the flow; dashed lines mark threshold and reset."
             .to_string(),

@@ -2,6 +2,7 @@
 //! `make_circles` and stratified split reproduced bit for bit, and a one-hidden-layer ReLU
 //! network trained full batch.
 
+pub mod boundary;
 pub mod circles;
 pub mod mlp;
 pub mod numpy_rng;

@@ -225,7 +225,10 @@ pub fn page(
     let bodies = crossref::resolve(&chapters, figures, &tables, &caption_html)?;
 
     let mut context = Context::new();
-    context.insert("css", STYLE);
+    context.insert(
+        "css",
+        &format!("{STYLE}{}", crate::figures::style::palette_css()),
+    );
     context.insert("headings", &headings);
     context.insert("chapters", &bodies);
     context.insert("info", info);

@@ -7,9 +7,10 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
 use crate::experiments::mlp::{
-    CHANCE_ACCURACY_TOLERANCE, CHANCE_LOSS_TOLERANCE, Restart, Verdict, Width,
+    CHANCE_ACCURACY_TOLERANCE, CHANCE_LOSS_TOLERANCE, MlpResult, Restart, Verdict, Width,
 };
 use crate::figures::{Figure, mlp, training};
+use crate::ml::boundary::Boundary;
 use crate::ml::circles::exact_sum;
 use serde::Serialize;
 
@@ -58,6 +59,67 @@ pub struct RestartView {
     live_units: usize,
 }
 
+/// The exact decision boundary of a shown network, measured.
+#[derive(Debug, Serialize)]
+pub struct BoundaryView {
+    /// Straight edges (maximal straight pieces).
+    edges: usize,
+    /// Bends, the vertices where edges meet.
+    bends: usize,
+    /// Most linear regions H lines can make, 1 + H + H(H − 1)/2: at most one edge each.
+    region_bound: String,
+    /// Whether the edges stay within that bound (checked, and printed only when true).
+    within_bound: bool,
+    /// Smallest distance from a data point to the boundary.
+    margin: String,
+    /// Connected pieces of the boundary, and whether every one closes inside the plot.
+    chains: usize,
+    all_closed: bool,
+    seed_grid: usize,
+}
+
+/// How the boundaries compare with each other and with the widest-margin circle.
+#[derive(Debug, Serialize)]
+pub struct GeometryView {
+    small_good: BoundaryView,
+    wide: BoundaryView,
+    /// The widest-margin circle around the origin: radius and margin.
+    best_radius: String,
+    best_margin: String,
+    /// The wide margin as a percentage of the best circle's.
+    wide_margin_pct: String,
+    small_margin_pct: String,
+    /// Largest distance of a wide-boundary vertex from the best circle, relative to its radius.
+    wide_radial_dev_pct: String,
+    /// The wide boundary keeps the data farther than the good narrow one does.
+    wide_margin_wider: bool,
+}
+
+/// Measures a traced boundary for the text.
+pub fn boundary_view(b: &Boundary, margin: f64, hidden: usize) -> BoundaryView {
+    let h = hidden as f64;
+    let bound = 1.0 + h + h * (h - 1.0) / 2.0;
+    BoundaryView {
+        edges: b.pieces.len(),
+        bends: b.bends,
+        region_bound: format!("{bound}"),
+        within_bound: (b.pieces.len() as f64) <= bound,
+        margin: sig(margin, 2),
+        chains: b.chains,
+        all_closed: b.closed == b.chains,
+        seed_grid: b.seed_grid,
+    }
+}
+
+/// Largest distance of the boundary's vertices from the circle of `radius`, over the radius.
+pub fn radial_deviation(b: &Boundary, radius: f64) -> f64 {
+    b.pieces
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|v| (v[0].hypot(v[1]) - radius).abs() / radius)
+        .fold(0.0, f64::max)
+}
+
 /// Everything the chapter's template prints.
 #[derive(Debug, Serialize)]
 pub struct View {
@@ -94,6 +156,8 @@ pub struct View {
     /// Whether the difference is significant at 5 %.
     widths_differ: bool,
     small_good_min_test_pct: Option<String>,
+    /// Boundary geometry, when a good narrow and a wide network are shown.
+    geometry: Option<GeometryView>,
 }
 
 fn verdict_name(v: Verdict) -> &'static str {
@@ -274,7 +338,29 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             .map(|x| x.test_accuracy)
             .reduce(f64::min)
             .map(|a| fixed(100.0 * a, 0)),
+        geometry: geometry(m),
     }
+}
+
+/// The boundary comparison of the first good narrow network and the wide one.
+fn geometry(m: &MlpResult) -> Option<GeometryView> {
+    let good = m.small.first_good()?;
+    let small = m
+        .shown
+        .iter()
+        .find(|s| !s.wide && s.restart == good.restart)?;
+    let wide = m.shown.iter().find(|s| s.wide)?;
+    let best = m.best_circle?;
+    Some(GeometryView {
+        small_good: boundary_view(&small.boundary, small.margin, m.small.hidden),
+        wide: boundary_view(&wide.boundary, wide.margin, m.wide.hidden),
+        best_radius: sig(best.radius, 2),
+        best_margin: sig(best.margin, 2),
+        wide_margin_pct: fixed(100.0 * wide.margin / best.margin, 0),
+        small_margin_pct: fixed(100.0 * small.margin / best.margin, 0),
+        wide_radial_dev_pct: fixed(100.0 * radial_deviation(&wide.boundary, best.radius), 0),
+        wide_margin_wider: wide.margin > small.margin,
+    })
 }
 
 /// The chapter's tables.
