@@ -63,36 +63,32 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(60)
-        .build_cartesian_2d(d.window.0..d.window.1, (v_lo - 5.0)..(v_hi + 5.0))
+        .build_cartesian_2d(
+            style::axis_n(d.window.0..d.window.1, 5),
+            style::axis((v_lo - 5.0)..(v_hi + 5.0)),
+        )
         .map_err(&err)?;
     style::mesh(&mut chart, "I (µA/cm²)", "V (mV)")
         .draw()
         .map_err(&err)?;
     let ink = PALETTE[0];
-    let mut stable_labelled = false;
-    let mut unstable_labelled = false;
+    let unstable = style::dashed(ink);
+    let mut keys = Vec::new();
+    let mut data: Vec<Vec<(f64, f64)>> = Vec::new();
     for (stable, pts) in runs(&d.rest) {
-        if stable {
-            let a = chart
-                .draw_series(LineSeries::new(pts, ink.stroke_width(3)))
-                .map_err(&err)?;
-            if !stable_labelled {
-                a.label("rest, stable").legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], ink.stroke_width(3))
-                });
-                stable_labelled = true;
-            }
+        let pen = if stable {
+            ink.stroke_width(3)
         } else {
-            let a = chart
-                .draw_series(DashedLineSeries::new(pts, 6, 5, ink.stroke_width(2)))
-                .map_err(&err)?;
-            if !unstable_labelled {
-                a.label("rest, unstable").legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], ink.stroke_width(1))
-                });
-                unstable_labelled = true;
-            }
-        }
+            unstable.stroke_width(2)
+        };
+        data.push(pts.clone());
+        chart.draw_series(LineSeries::new(pts, pen)).map_err(&err)?;
+    }
+    if runs(&d.rest).iter().any(|r| r.0) {
+        keys.push(style::Key::line("rest, stable", ink, 3));
+    }
+    if runs(&d.rest).iter().any(|r| !r.0) {
+        keys.push(style::Key::line("rest, unstable", unstable, 2));
     }
     let cyc = PALETTE[1];
     if !d.cycle.is_empty() {
@@ -103,9 +99,12 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
                     Circle::new((c.current, c.v_range_mv.1), 3, cyc.filled()),
                 ]
             }))
-            .map_err(&err)?
-            .label("firing cycle, min and max V")
-            .legend(move |(x, y)| Circle::new((x + 11, y), 4, cyc.filled()));
+            .map_err(&err)?;
+        for c in &d.cycle {
+            data.push(vec![(c.current, c.v_range_mv.0)]);
+            data.push(vec![(c.current, c.v_range_mv.1)]);
+        }
+        keys.push(style::Key::dot("firing cycle, min and max V", cyc));
     }
     let mark = PALETTE[3];
     if !d.folds.is_empty() {
@@ -115,9 +114,12 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
                     .iter()
                     .map(|f| TriangleMarker::new((f.current, f.v_mv), 7, mark.filled())),
             )
-            .map_err(&err)?
-            .label("fold (saddle-node)")
-            .legend(move |(x, y)| TriangleMarker::new((x + 11, y), 6, mark.filled()));
+            .map_err(&err)?;
+        data.extend(d.folds.iter().map(|f| vec![(f.current, f.v_mv)]));
+        keys.push(style::Key {
+            label: "fold (saddle-node)".into(),
+            sample: style::Sample::Triangle(mark),
+        });
     }
     let hopf = PALETTE[2];
     if !d.hopfs.is_empty() {
@@ -128,11 +130,15 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
                     hopf.stroke_width(9),
                 )
             }))
-            .map_err(&err)?
-            .label("Hopf point")
-            .legend(move |(x, y)| Rectangle::new([(x + 7, y - 4), (x + 15, y + 4)], hopf.filled()));
+            .map_err(&err)?;
+        data.extend(d.hopfs.iter().map(|h| vec![(h.current, h.v_mv)]));
+        keys.push(style::Key {
+            label: "Hopf point".into(),
+            sample: style::Sample::Patch(hopf, 1.0),
+        });
     }
-    style::draw_legend(&mut chart, SeriesLabelPosition::MiddleLeft, id)
+    style::legend(&chart, &keys, &data, id)?;
+    Ok(())
 }
 
 /// The bifurcation diagrams, side by side.
@@ -250,32 +256,36 @@ fn law_panel(area: &Area, id: &str, title: &str, unit: &str, law: &SqrtLaw) -> R
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..x_hi, 0.0..y_hi)
+        .build_cartesian_2d(style::axis_n(0.0..x_hi, 5), style::axis_n(0.0..y_hi, 5))
         .map_err(&err)?;
     style::mesh(&mut chart, &format!("I − I_fold ({unit})"), "f² (Hz²)")
-        .x_labels(6)
         .draw()
         .map_err(&err)?;
     let c = PALETTE[1];
     chart
         .draw_series(pts.iter().map(|&p| Circle::new(p, 4, c.filled())))
-        .map_err(&err)?
-        .label("simulated (RK4)")
-        .legend(move |(x, y)| Circle::new((x + 11, y), 4, c.filled()));
+        .map_err(&err)?;
     let line = PALETTE[0];
     let x0 = law.intercept_current - law.fold_current;
+    let fitted: Vec<(f64, f64)> = (0..=20)
+        .map(|k| x0.max(0.0) + (x_hi - x0.max(0.0)) * f64::from(k) / 20.0)
+        .map(|x| (x, law.slope_hz2 * (x - x0)))
+        .collect();
     chart
-        .draw_series(LineSeries::new(
-            vec![
-                (x0.max(0.0), law.slope_hz2 * (x0.max(0.0) - x0)),
-                (x_hi, law.slope_hz2 * (x_hi - x0)),
-            ],
-            line.stroke_width(2),
-        ))
-        .map_err(&err)?
-        .label(format!("line fitted up to {SQRT_LAW_FIT_MAX}"))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], line.stroke_width(2)));
-    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)
+        .draw_series(LineSeries::new(fitted.clone(), line.stroke_width(2)))
+        .map_err(&err)?;
+    let keys = [
+        style::Key::dot("simulated (RK4)", c),
+        style::Key::line(
+            format!("line fitted up to {}", style::tick_label(SQRT_LAW_FIT_MAX)),
+            line,
+            2,
+        ),
+    ];
+    let mut data: Vec<Vec<(f64, f64)>> = pts.iter().map(|&p| vec![p]).collect();
+    data.push(fitted);
+    style::legend(&chart, &keys, &data, id)?;
+    Ok(())
 }
 
 /// f² against the distance above the fold, for each SNIC (Connor–Stevens and the
@@ -354,28 +364,24 @@ pub fn cs_ramp(r: &Ramp) -> Result<Figure, Error> {
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(64)
-            .build_cartesian_2d(r.range.0..r.range.1, 0.0..y_hi)
+            .build_cartesian_2d(style::axis(r.range.0..r.range.1), style::axis(0.0..y_hi))
             .map_err(&err)?;
         style::mesh(&mut chart, "I (µA/cm²)", "firing rate (Hz)")
             .draw()
             .map_err(&err)?;
-        let window = PALETTE[2];
+        let window = style::dashed(PALETTE[2]);
+        let mut data: Vec<Vec<(f64, f64)>> = Vec::new();
         for x in [r.window.0, r.window.1] {
+            let edge = vec![(x, 0.0), (x, y_hi)];
+            data.push(edge.clone());
             chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(x, 0.0), (x, y_hi)],
-                    6,
-                    4,
-                    window.stroke_width(2),
-                ))
+                .draw_series(LineSeries::new(edge, window.stroke_width(2)))
                 .map_err(&err)?;
         }
         let up = PALETTE[0];
         chart
             .draw_series(r.up.iter().map(|&p| Circle::new(p, 4, up.filled())))
-            .map_err(&err)?
-            .label("current rising")
-            .legend(move |(x, y)| Circle::new((x + 11, y), 4, up.filled()));
+            .map_err(&err)?;
         let down = PALETTE[1];
         chart
             .draw_series(
@@ -383,10 +389,18 @@ pub fn cs_ramp(r: &Ramp) -> Result<Figure, Error> {
                     .iter()
                     .map(|&p| TriangleMarker::new(p, 5, down.filled())),
             )
-            .map_err(&err)?
-            .label("current falling")
-            .legend(move |(x, y)| TriangleMarker::new((x + 11, y), 4, down.filled()));
-        style::draw_legend(&mut chart, SeriesLabelPosition::Coordinate(380, 170), ID)
+            .map_err(&err)?;
+        data.extend(r.up.iter().chain(&r.down).map(|&p| vec![p]));
+        let keys = [
+            style::Key::dot("current rising", up),
+            style::Key {
+                label: "current falling".into(),
+                sample: style::Sample::Triangle(down),
+            },
+            style::Key::line("bistable window (analysis)", window, 2),
+        ];
+        style::legend(&chart, &keys, &data, ID)?;
+        Ok(())
     })?;
     let rows =
         r.up.iter()

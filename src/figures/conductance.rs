@@ -111,11 +111,6 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
                 "t (ms)",
                 "V (mV)",
                 &[Line {
-                    label: if k == 0 {
-                        "with the A-current"
-                    } else {
-                        "A-current blocked"
-                    },
                     x: &t.t_ms,
                     y: &t.v_mv,
                     color: colors[k % 2],
@@ -162,11 +157,21 @@ fn sweep_panel(
     currents: &[f64],
     curves: &[&CsCurve],
 ) -> Result<(), Error> {
-    let labels: Vec<String> = curves
+    // Ordered by g_A on a sequential colour map; beyond its length the dash changes too.
+    let mut order: Vec<&CsCurve> = curves.to_vec();
+    order.sort_by(|a, b| a.g_a.total_cmp(&b.g_a));
+    let labels: Vec<String> = order
         .iter()
-        .map(|c| format!("gA = {}, gK = {}", c.g_a, c.g_k))
+        .map(|c| {
+            format!(
+                "gA = {}, gK = {}",
+                style::tick_label(c.g_a),
+                style::tick_label(c.g_k)
+            )
+        })
         .collect();
-    let lines: Vec<Line> = curves
+    let n = order.len();
+    let lines: Vec<Line> = order
         .iter()
         .zip(&labels)
         .enumerate()
@@ -174,8 +179,10 @@ fn sweep_panel(
             label: l,
             x: currents,
             y: &c.rate_hz,
-            color: PALETTE[k % PALETTE.len()],
-            dashed: k >= PALETTE.len(),
+            color: style::sequential(k, n),
+            dashed: k >= style::SEQ_LEN,
+            // A discontinuous onset (a jump from rest to a finite rate) is never bridged.
+            gap: (c.onset.onset_rate_hz > 0.0).then_some(c.onset.rheobase),
             ..Default::default()
         })
         .collect();
@@ -229,13 +236,25 @@ pub fn cs_sweep(r: &CsResult) -> Result<Figure, Error> {
     Ok(Figure {
         id: ID,
         file_stem: "cs_fi",
-        caption: "Connor-Stevens F-I curves as the A-type conductance $g_A$ is swept, holding $g_K$ \
-                  fixed (left) or $g_K + g_A$ fixed (right). Rates from the mean interspike interval \
-                  after the transient."
-            .to_string(),
+        caption:
+            "Connor-Stevens F-I curves as the A-type conductance $g_A$ is swept, holding $g_K$ \
+                  fixed (left) or $g_K + g_A$ fixed (right), coloured from dark (small $g_A$) to \
+                  light. Rates from the mean interspike interval after the transient. Where the \
+                  onset is discontinuous (type II) the line is not drawn across it, and a ring \
+                  marks the rheobase."
+                .to_string(),
         alt,
         svg,
-        csv: style::csv(&["convention", "g_a_ms_cm2", "g_k_ms_cm2", "i_ua_cm2", "rate_hz"], rows),
+        csv: style::csv(
+            &[
+                "convention",
+                "g_a_ms_cm2",
+                "g_k_ms_cm2",
+                "i_ua_cm2",
+                "rate_hz",
+            ],
+            rows,
+        ),
     })
 }
 
@@ -285,6 +304,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &rh1,
                     color: PALETTE[0],
                     dashed: false,
+                    dots: true,
                     ..Default::default()
                 },
                 Line {
@@ -293,6 +313,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &rh2,
                     color: PALETTE[1],
                     dashed: true,
+                    dots: true,
                     ..Default::default()
                 },
             ],
@@ -310,6 +331,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &on1,
                     color: PALETTE[0],
                     dashed: false,
+                    dots: true,
                     ..Default::default()
                 },
                 Line {
@@ -318,6 +340,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                     y: &on2,
                     color: PALETTE[1],
                     dashed: true,
+                    dots: true,
                     ..Default::default()
                 },
             ],

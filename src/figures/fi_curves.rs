@@ -25,6 +25,8 @@ pub(crate) struct Line<'a> {
     pub(crate) gap: Option<f64>,
     /// Draw a marker at every point.
     pub(crate) dots: bool,
+    /// Markers only, no line joining them (for scattered values such as residuals).
+    pub(crate) dots_only: bool,
 }
 
 impl Default for Line<'_> {
@@ -37,6 +39,7 @@ impl Default for Line<'_> {
             dashed: false,
             gap: None,
             dots: false,
+            dots_only: false,
         }
     }
 }
@@ -98,7 +101,13 @@ pub(crate) fn line_chart_ranged(
     let keys: Vec<style::Key> = lines
         .iter()
         .filter(|l| !l.label.is_empty())
-        .map(|l| style::Key::line(l.label, l.stroke(), if l.dashed { 2 } else { 3 }))
+        .map(|l| {
+            if l.dots_only {
+                style::Key::dot(l.label, l.color)
+            } else {
+                style::Key::line(l.label, l.stroke(), if l.dashed { 2 } else { 3 })
+            }
+        })
         .collect();
     let series: Vec<Vec<(f64, f64)>> = lines.iter().flat_map(|l| l.runs()).collect();
     let (w, h) = area.dim_in_pixel();
@@ -122,18 +131,21 @@ pub(crate) fn line_chart_ranged(
         .map_err(&err)?;
     for l in lines {
         let stroke = l.stroke().stroke_width(if l.dashed { 2 } else { 3 });
-        for run in l.runs() {
-            chart
-                .draw_series(LineSeries::new(run, stroke))
-                .map_err(&err)?;
+        if !l.dots_only {
+            for run in l.runs() {
+                chart
+                    .draw_series(LineSeries::new(run, stroke))
+                    .map_err(&err)?;
+            }
         }
-        if l.dots {
+        if l.dots || l.dots_only {
             let c = l.color;
+            let size = if l.dots_only { 2 } else { 3 };
             chart
                 .draw_series(
                     l.x.iter()
                         .zip(l.y)
-                        .map(|(&x, &y)| Circle::new((x, y), 3, c.filled())),
+                        .map(|(&x, &y)| Circle::new((x, y), size, c.filled())),
                 )
                 .map_err(&err)?;
         }
@@ -152,6 +164,37 @@ fn fmt(x: f64) -> String {
     x.to_string()
 }
 
+/// A chart with a residual panel below it, sharing the x axis: `lines` on top, `residuals`
+/// (simulation − theory) below.
+#[allow(clippy::too_many_arguments)]
+fn with_residuals(
+    root: &Area,
+    id: &str,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    lines: &[Line],
+    residual_desc: &str,
+    residuals: &[Line],
+) -> Result<(), Error> {
+    let (_, h) = root.dim_in_pixel();
+    let (top, bottom) = root.split_vertically((h as f64 * 0.62) as i32);
+    line_chart(&top, id, title, x_desc, y_desc, lines)?;
+    line_chart(
+        &bottom,
+        id,
+        "residual (simulation − analytic)",
+        x_desc,
+        residual_desc,
+        residuals,
+    )
+}
+
+/// `a − b` elementwise.
+fn minus(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| x - y).collect()
+}
+
 /// LIF F-I curve: brian2-equivalent simulation and the continuous-time rate.
 pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
     const ID: &str = "fig:lif-fi";
@@ -160,8 +203,9 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
          steeply and concave, the simulated points following the analytic curve.",
         r.run.v0_mv.last().copied().unwrap_or(0.0)
     );
-    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
-        line_chart(
+    let residual = minus(&r.run.rate_hz, &r.analytic_rate_hz);
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT + 240), &alt, |root| {
+        with_residuals(
             &root,
             ID,
             "LIF F-I curve (brian2 IF_curve_LIF)",
@@ -185,6 +229,14 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
                     ..Default::default()
                 },
             ],
+            "count/T − rate (Hz)",
+            &[Line {
+                x: &r.run.v0_mv,
+                y: &residual,
+                color: PALETTE[1],
+                dots_only: true,
+                ..Default::default()
+            }],
         )
     })?;
     let rows = (0..r.run.v0_mv.len()).map(|i| {
@@ -199,7 +251,8 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
         file_stem: "lif_fi",
         caption:
             "F-I curve of the LIF model of brian2's `IF_curve_LIF` example, simulated as brian2 \
-                  steps it, with the continuous-time rate."
+                  steps it, with the continuous-time rate (top), and the spike count over the \
+                  run minus that rate (bottom)."
                 .to_string(),
         alt,
         svg,
@@ -217,8 +270,10 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
         .to_string();
     let euler_label = format!("forward Euler, dt = {} ms", q.dt_ms);
     let rk4_label = format!("RK4 + spike interpolation, dt = {} ms", q.dt_accurate_ms);
-    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
-        line_chart(
+    let res_euler = minus(&r.rate_euler_hz, &r.rate_analytic_hz);
+    let res_rk4 = minus(&r.rate_accurate_hz, &r.rate_analytic_hz);
+    let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT + 240), &alt, |root| {
+        with_residuals(
             &root,
             ID,
             "QIF F-I curve",
@@ -258,6 +313,24 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
                     ..Default::default()
                 },
             ],
+            "rate error (Hz)",
+            &[
+                Line {
+                    label: "forward Euler",
+                    x: &r.v0,
+                    y: &res_euler,
+                    color: PALETTE[0],
+                    dots_only: true,
+                    ..Default::default()
+                },
+                Line {
+                    label: "RK4 + interpolation",
+                    x: &r.v0,
+                    y: &res_rk4,
+                    color: PALETTE[1],
+                    ..Default::default()
+                },
+            ],
         )
     })?;
     let rows = (0..r.v0.len()).map(|i| {
@@ -277,7 +350,8 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
         file_stem: "qif_fi",
         caption: "F-I curve of the QIF model: clock-driven forward Euler as brian2 would run it, \
                   RK4 with spike-time interpolation, the analytic curve, and its limit for \
-                  $V_{th} \\to \\infty$, $V_r \\to -\\infty$."
+                  $V_{th} \\to \\infty$, $V_r \\to -\\infty$ (top); the simulated rates minus \
+                  the analytic rate (bottom)."
             .to_string(),
         alt,
         svg,

@@ -252,26 +252,6 @@ pub fn legend_size(keys: &[Key]) -> (i32, i32) {
     legend::size(keys)
 }
 
-/// Draws the legend of a chart in the shared style: transparent background, faint border.
-pub fn draw_legend<'a, DB, CT>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    figure: &str,
-) -> Result<(), Error>
-where
-    DB: DrawingBackend + 'a,
-    CT: plotters::coord::CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(tick_font())
-        .background_style(WHITE.mix(0.0))
-        .border_style(INK.mix(0.3))
-        .draw()
-        .map_err(plot_error(figure))
-}
-
 /// Converts a plotting error into the library's error, naming the figure.
 pub fn plot_error<E: std::fmt::Display>(figure: &str) -> impl Fn(E) -> Error + '_ {
     move |e| Error::Figure {

@@ -29,27 +29,20 @@ fn sample_epochs(len: usize) -> Vec<usize> {
 /// Training loss against epoch for the networks of the decision-region figure.
 pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
     const ID: &str = "fig:mlp-loss";
-    let mut curves: Vec<(String, &Restart, RGBColor)> = Vec::new();
-    if let Some(g) = r.small.first_good() {
-        curves.push((
-            format!("{} units, restart {} (good)", r.small.hidden, g.restart),
-            g,
-            PALETTE[0],
-        ));
-    }
-    if let Some(f) = r.small.first_failed() {
-        curves.push((
-            format!("{} units, restart {} (failed)", r.small.hidden, f.restart),
-            f,
-            PALETTE[4],
-        ));
-    }
-    let wide = r.wide.first_good().unwrap_or(&r.wide.restarts[0]);
-    curves.push((
-        format!("{} units, restart {}", r.wide.hidden, wide.restart),
-        wide,
-        PALETTE[2],
-    ));
+    let colors = [PALETTE[0], PALETTE[4], PALETTE[2]];
+    let curves: Vec<(String, &Restart, RGBColor)> = r
+        .shown
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let group = if s.wide { &r.wide } else { &r.small };
+            (
+                s.title.clone(),
+                &group.restarts[s.restart],
+                colors[k % colors.len()],
+            )
+        })
+        .collect();
     let alt = format!(
         "Training loss on a logarithmic scale against epoch, also logarithmic, for {}.",
         curves
@@ -63,6 +56,16 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
         .iter()
         .flat_map(|c| c.1.trained.loss_curve.iter())
         .fold((f64::INFINITY, 0.0_f64), |(a, b), &l| (a.min(l), b.max(l)));
+    let series: Vec<Vec<(f64, f64)>> = curves
+        .iter()
+        .map(|(_, restart, _)| {
+            let lc = &restart.trained.loss_curve;
+            sample_epochs(lc.len())
+                .into_iter()
+                .map(|e| ((e + 1) as f64, lc[e]))
+                .collect()
+        })
+        .collect();
     let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
         let err = plot_error(ID);
         let mut chart = ChartBuilder::on(&root)
@@ -71,31 +74,22 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
             .x_label_area_size(48)
             .y_label_area_size(72)
             .build_cartesian_2d(
-                (1.0..max_epochs as f64).log_scale(),
-                style::log_range(lo, hi, 2.0).log_scale(),
+                style::log_axis(1.0..max_epochs as f64),
+                style::log_axis(style::log_range(lo, hi, 2.0)),
             )
             .map_err(&err)?;
         style::mesh(&mut chart, "epoch + 1", "mean logistic loss")
-            .x_label_formatter(&|x| format!("{x}"))
-            .y_label_formatter(&|y| format!("{y:.0e}"))
             .draw()
             .map_err(&err)?;
-        for (label, restart, color) in &curves {
-            let lc = &restart.trained.loss_curve;
-            let pts: Vec<(f64, f64)> = sample_epochs(lc.len())
-                .into_iter()
-                .map(|e| ((e + 1) as f64, lc[e]))
-                .collect();
+        let mut keys = Vec::new();
+        for ((label, _, color), pts) in curves.iter().zip(&series) {
             let c = *color;
             chart
-                .draw_series(LineSeries::new(pts, c.stroke_width(3)))
-                .map_err(&err)?
-                .label(label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
-                });
+                .draw_series(LineSeries::new(pts.clone(), c.stroke_width(3)))
+                .map_err(&err)?;
+            keys.push(style::Key::line(label.as_str(), c, 3));
         }
-        style::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, ID)?;
+        style::legend(&chart, &keys, &series, ID)?;
         Ok(())
     })?;
     let mut rows = Vec::new();
@@ -118,18 +112,21 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
     })
 }
 
-/// Overlaid histograms of one statistic for both widths.
+/// Side-by-side histograms of one statistic for both widths, as fractions of each width's
+/// restarts (the widths have different numbers of restarts). With `log_x`, the edges are
+/// powers of ten of `edges`.
+#[allow(clippy::too_many_arguments)]
 fn histogram_panel(
     area: &Area,
     id: &str,
     title: &str,
     x_desc: &str,
     edges: &[f64],
+    log_x: bool,
     series: &[(String, Vec<f64>, RGBColor)],
-    label_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<(), Error> {
     let err = plot_error(id);
-    let counts: Vec<Vec<usize>> = series
+    let fractions: Vec<Vec<f64>> = series
         .iter()
         .map(|(_, values, _)| {
             let mut c = vec![0usize; edges.len() - 1];
@@ -140,42 +137,101 @@ fn histogram_panel(
                     .unwrap_or(edges.len() - 2);
                 c[k] += 1;
             }
-            c
+            let n = values.len().max(1) as f64;
+            c.into_iter().map(|k| k as f64 / n).collect()
         })
         .collect();
-    let top = counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, style::label_font())
-        .margin(10)
-        .x_label_area_size(48)
-        .y_label_area_size(56)
-        .build_cartesian_2d(edges[0]..edges[edges.len() - 1], 0.0..top * 1.15)
-        .map_err(&err)?;
-    style::mesh(&mut chart, x_desc, "restarts")
-        .disable_x_mesh()
-        .x_label_formatter(label_fmt)
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .draw()
-        .map_err(&err)?;
+    let to_x = |e: f64| if log_x { 10f64.powf(e) } else { e };
     let n = series.len() as f64;
-    for (s, ((label, _, color), c)) in series.iter().zip(&counts).enumerate() {
-        let color = *color;
+    // Bars as (x0, x1, height), and their outlines as data the legend must not cover.
+    let bars: Vec<Vec<(f64, f64, f64)>> = fractions
+        .iter()
+        .enumerate()
+        .map(|(s, f)| {
+            f.iter()
+                .enumerate()
+                .filter(|(_, h)| **h > 0.0)
+                .map(|(b, &h)| {
+                    let w = (edges[b + 1] - edges[b]) / n;
+                    let x0 = edges[b] + s as f64 * w;
+                    (to_x(x0), to_x(x0 + w), h)
+                })
+                .collect()
+        })
+        .collect();
+    let outlines: Vec<Vec<(f64, f64)>> = bars
+        .iter()
+        .flatten()
+        .map(|&(x0, x1, h)| vec![(x0, 0.0), (x0, h), (x1, h), (x1, 0.0)])
+        .collect();
+    let keys: Vec<style::Key> = series
+        .iter()
+        .map(|(label, _, c)| style::Key {
+            label: label.clone(),
+            sample: style::Sample::Patch(*c, 1.0),
+        })
+        .collect();
+    let top = fractions
+        .iter()
+        .flatten()
+        .copied()
+        .fold(0.0, f64::max)
+        .max(0.1);
+    let x_range = to_x(edges[0])..to_x(edges[edges.len() - 1]);
+    let (w, h) = area.dim_in_pixel();
+    let plot = (w as i32 - 76, h as i32 - 98);
+    let y_range = if log_x {
+        // Headroom is computed on a linear stand-in of the log axis.
+        let lin: Vec<Vec<(f64, f64)>> = outlines
+            .iter()
+            .map(|p| p.iter().map(|&(x, y)| (x.log10(), y)).collect())
+            .collect();
+        style::headroom(
+            &keys,
+            plot,
+            &(edges[0]..edges[edges.len() - 1]),
+            &(0.0..top * 1.05),
+            &lin,
+        )
+    } else {
+        style::headroom(&keys, plot, &x_range, &(0.0..top * 1.05), &outlines)
+    };
+    let builder = |chart: &mut ChartBuilder<'_, '_, SVGBackend<'_>>| {
         chart
-            .draw_series(
-                c.iter()
-                    .enumerate()
-                    .filter(|(_, k)| **k > 0)
-                    .map(|(b, &k)| {
-                        let w = (edges[b + 1] - edges[b]) / n;
-                        let x0 = edges[b] + s as f64 * w;
-                        Rectangle::new([(x0, 0.0), (x0 + w, k as f64)], color.filled())
-                    }),
-            )
-            .map_err(&err)?
-            .label(label.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+            .caption(title, style::label_font())
+            .margin(10)
+            .x_label_area_size(48)
+            .y_label_area_size(56);
+    };
+    let mut cb = ChartBuilder::on(area);
+    builder(&mut cb);
+    macro_rules! draw {
+        ($x_axis:expr) => {{
+            let mut chart = cb
+                .build_cartesian_2d($x_axis, style::axis_n(y_range.clone(), 5))
+                .map_err(&err)?;
+            style::mesh(&mut chart, x_desc, "fraction of restarts")
+                .disable_x_mesh()
+                .draw()
+                .map_err(&err)?;
+            for (bars, (_, _, color)) in bars.iter().zip(series) {
+                let color = *color;
+                chart
+                    .draw_series(
+                        bars.iter().map(|&(x0, x1, h)| {
+                            Rectangle::new([(x0, 0.0), (x1, h)], color.filled())
+                        }),
+                    )
+                    .map_err(&err)?;
+            }
+            style::legend(&chart, &keys, &outlines, id)?;
+        }};
     }
-    style::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, id)?;
+    if log_x {
+        draw!(style::log_axis(x_range));
+    } else {
+        draw!(style::axis_n(x_range, 5));
+    }
     Ok(())
 }
 
@@ -224,10 +280,10 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
         .collect();
     let acc_edges: Vec<f64> = (0..=13).map(|k| 0.35 + 0.05 * f64::from(k)).collect();
     let alt = format!(
-        "Two histograms over restarts. Final training loss: the {} -unit restarts spread over \
-         several decades with a separate group of failures, the {}-unit restarts all in one narrow \
-         group of small losses. Test accuracy: most restarts at 1.0 for both widths, failures of the \
-         small network between about 0.4 and 0.95.",
+        "Two histograms over restarts, as fractions of each width's restarts. Final training \
+         loss: the {}-unit restarts spread over several decades with a separate group of \
+         failures, the {}-unit restarts all in one narrow group of small losses. Test accuracy: \
+         most restarts at 1.0 for both widths, failures of the small network lower.",
         r.small.hidden, r.wide.hidden
     );
     let svg = style::render_svg(ID, (style::WIDTH, style::HEIGHT), &alt, |root| {
@@ -236,16 +292,10 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
             &halves[0],
             ID,
             "Final training loss",
-            "loss (log scale)",
+            "final training loss",
             &loss_edges,
+            true,
             &log_loss,
-            &|x| {
-                if (x - x.round()).abs() < 1e-9 {
-                    format!("1e{}", x.round())
-                } else {
-                    String::new()
-                }
-            },
         )?;
         histogram_panel(
             &halves[1],
@@ -253,8 +303,8 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
             "Test accuracy",
             "test accuracy",
             &acc_edges,
+            false,
             &acc,
-            &|x| format!("{x:.2}"),
         )
     })?;
     let mut rows = Vec::new();
@@ -279,8 +329,8 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
         id: ID,
         file_stem: "mlp_restarts",
         caption:
-            "Outcomes over all restarts: final training loss (left, logarithmic bins) and test \
-                  accuracy (right), for both widths."
+            "Outcomes over all restarts, as the fraction of each width's restarts in each bin: \
+                  final training loss (left, logarithmic bins) and test accuracy (right)."
                 .to_string(),
         alt,
         svg,

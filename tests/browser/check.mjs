@@ -3,13 +3,16 @@
 // Loads REPORT/index.html in headless Chromium with every non-file request blocked, and checks:
 // no request fails and none leaves the machine; every internal link and anchor resolves (and
 // every linked data file and figure exists); axe-core finds no violations in light and in dark
-// mode, at desktop and at phone width; every figure is rendered with a visible, non-empty SVG and a caption. Prints one line
+// mode, at desktop and at phone width; every figure is rendered with a visible, non-empty SVG and a caption; no
+// figure has a measurable defect (tests/browser/figures.mjs), and a deliberately broken figure
+// (tests/browser/fixtures/broken) is caught by every one of those checks. Prints one line
 // per check and a closing line "browser: N passed, M failed"; exits 1 if any check failed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { checkFigures, describe, KINDS } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -99,6 +102,20 @@ try {
       check(`axe-core finds no violations in ${scheme} mode at ${device} width (${width} px)`, r.length === 0, r.slice(0, 5).join('; '));
     }
   }
+
+  // Figures as a reader sees them, in light and dark mode with the page's style sheet.
+  const figs = await checkFigures(ctx, path.join(reportDir, 'figures'), html);
+  for (const kind of KINDS) {
+    const list = Object.entries(figs.perFigure).flatMap(([f, k]) => (k[kind] || []).map((d) => `${f}: ${d}`));
+    check(`figures: no ${kind} defects in ${figs.files} figures`, list.length === 0, list.slice(0, 4).join('; '));
+  }
+  // The checks must catch what they look for: a deliberately broken figure fails every one.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const broken = await checkFigures(ctx, path.join(here, 'fixtures', 'broken', 'figures'), null);
+  const missed = KINDS.filter((k) => !(broken.perFigure['broken.svg']?.[k]?.length));
+  check('figure checks catch every defect of the deliberately broken figure', missed.length === 0,
+    missed.length ? `missed: ${missed.join(', ')}` : '');
+  if (missed.length) for (const l of describe(broken)) console.log(l);
 } finally {
   await ctx.close();
   fs.rmSync(profile, { recursive: true, force: true });

@@ -70,8 +70,26 @@ fn scaled(k: f64, m: f64, e: i32) -> f64 {
     }
 }
 
-/// Linear ticks covering `range` with at most `max_ticks` + 1 ticks at a nice step.
+/// Linear ticks covering `range` with at most `max_ticks` + 1 ticks at a nice step, and at
+/// least three where the range allows (a short axis gets a finer step rather than one label).
 pub fn linear(range: &Range<f64>, max_ticks: usize) -> Vec<f64> {
+    if !(range.start.is_finite() && range.end.is_finite()) {
+        return Vec::new();
+    }
+    let mut n = max_ticks.max(1);
+    let mut ticks = linear_at_most(range, n);
+    // At most 3 refinements: each doubles the allowed count.
+    for _ in 0..3 {
+        if ticks.len() >= 3 {
+            break;
+        }
+        n *= 2;
+        ticks = linear_at_most(range, n);
+    }
+    ticks
+}
+
+fn linear_at_most(range: &Range<f64>, max_ticks: usize) -> Vec<f64> {
     let (lo, hi) = (range.start.min(range.end), range.start.max(range.end));
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
@@ -270,7 +288,8 @@ mod tests {
     fn log_ticks_label_decades_and_keep_two_labels() {
         let (major, minor) = log(&(5e-4..0.3));
         assert_eq!(major, vec![1e-3, 1e-2, 1e-1]);
-        assert_eq!(minor.len(), 4 + 8 + 8 + 2);
+        // 5, 6, 7, 8, 9 × 10⁻⁴; 2 … 9 × 10⁻³ and 10⁻²; 0.2 and 0.3.
+        assert_eq!(minor.len(), 5 + 8 + 8 + 2);
         let (major, _) = log(&(0.006..0.3));
         assert_eq!(major, vec![0.01, 0.02, 0.05, 0.1, 0.2]);
         assert_eq!(log(&(0.0..1.0)), (Vec::new(), Vec::new()));
