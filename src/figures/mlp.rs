@@ -260,14 +260,20 @@ pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Erro
         r.shown.len(),
         r.shown
             .iter()
-            .map(|s| format!(
-                "{}: {} straight edges, {} bend{}, margin {:.3}",
-                s.title,
-                s.boundary.pieces.len(),
-                s.boundary.bends,
-                if s.boundary.bends == 1 { "" } else { "s" },
-                s.margin
-            ))
+            .map(|s| {
+                if s.boundary.pieces.is_empty() {
+                    format!("{}: one class everywhere, no boundary inside the plot", s.title)
+                } else {
+                    format!(
+                        "{}: {} straight edges, {} bend{}, margin {:.3}",
+                        s.title,
+                        s.boundary.pieces.len(),
+                        s.boundary.bends,
+                        if s.boundary.bends == 1 { "" } else { "s" },
+                        s.margin
+                    )
+                }
+            })
             .collect::<Vec<_>>()
             .join("; ")
     );

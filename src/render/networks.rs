@@ -351,6 +351,9 @@ fn geometry(m: &MlpResult) -> Option<GeometryView> {
         .find(|s| !s.wide && s.restart == good.restart)?;
     let wide = m.shown.iter().find(|s| s.wide)?;
     let best = m.best_circle?;
+    if !(small.margin.is_finite() && wide.margin.is_finite()) {
+        return None;
+    }
     Some(GeometryView {
         small_good: boundary_view(&small.boundary, small.margin, m.small.hidden),
         wide: boundary_view(&wide.boundary, wide.margin, m.wide.hidden),
