@@ -23,6 +23,42 @@ pub struct LifFiResult {
     /// what counting whole spikes in a run whose first interval has no refractory period
     /// does.
     pub finite_run_effect: (f64, f64),
+    /// The large-input asymptote checked by simulation.
+    pub far: FarInput,
+}
+
+/// A simulation far beyond the swept inputs, against the formula, to check an asymptote.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FarInput {
+    /// The input (mV for the LIF, dimensionless for the QIF).
+    pub v0: f64,
+    /// Simulated rate (Hz).
+    pub simulated_hz: f64,
+    /// Rate of the formula (Hz).
+    pub analytic_hz: f64,
+    /// Length of the run (ms).
+    pub duration_ms: f64,
+}
+
+/// How far beyond the largest swept input the asymptotes are checked.
+pub const FAR_FACTOR: f64 = 20.0;
+
+/// Simulates one LIF neuron at `FAR_FACTOR` times the largest input, as brian2 steps it, for
+/// at least a second, and counts its spikes; the continuous-time count of the same run is the
+/// reference (the rate formula, for a run this long, differs from it by under one spike).
+pub fn far_input(cfg: &crate::config::LifConfig) -> FarInput {
+    let mut one = cfg.clone();
+    one.n_neurons = 2;
+    one.v0_max_mv = FAR_FACTOR * cfg.v0_max_mv;
+    one.duration_ms = cfg.duration_ms.max(1000.0);
+    let run = lif::simulate(&one);
+    let v0 = run.v0_mv[1];
+    FarInput {
+        v0,
+        simulated_hz: run.rate_hz[1],
+        analytic_hz: lif::analytic_rate_hz(&one, v0),
+        duration_ms: one.duration_ms,
+    }
 }
 
 /// Runs the LIF group and evaluates the analytic curve.
@@ -57,6 +93,7 @@ pub fn run(cfg: &Config, meter: Meter) -> LifFiResult {
         finite_run_effect = (finite_run_effect.0.min(f), finite_run_effect.1.max(f));
     }
     LifFiResult {
+        far: far_input(&cfg.lif),
         grid_effect,
         finite_run_effect,
         run,

@@ -73,6 +73,8 @@ pub struct QifFiResult {
     pub observed_order: f64,
     /// Slope between the two smallest steps: the asymptotic order of Euler.
     pub asymptotic_order: f64,
+    /// The linear large-input asymptote checked by simulation (RK4 with interpolation).
+    pub far: super::lif_fi::FarInput,
 }
 
 /// The sweep's inputs: v0_min + i·step, rounded to 1e-9 so that grid values such as 0 are
@@ -252,7 +254,23 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
         &[finest[0].rms_relative_error, finest[1].rms_relative_error],
     );
 
+    // Far enough that √V0 is ten times the larger of |V_th| and |V_r|, where the period is
+    // close to τ(V_th − V_r)/V0, and at least FAR_FACTOR times the largest swept input. The
+    // step resolves at least 100 steps per period, and the run is cut to 10⁶ steps.
+    let far_v0 = (super::lif_fi::FAR_FACTOR * q.v0_max.max(1.0))
+        .max(100.0 * q.v_threshold.powi(2).max(q.v_reset.powi(2)));
+    let far_params = params(q, far_v0);
+    let far_analytic = qif::analytic_rate_hz(&far_params);
+    let far_dt = q.dt_accurate_ms.min(10.0 / far_analytic);
+    let far_duration = q.duration_ms.min(1e6 * far_dt);
+    let far = super::lif_fi::FarInput {
+        v0: far_v0,
+        simulated_hz: qif::simulate_rk4(&far_params, far_duration, far_dt)?.rate_hz,
+        analytic_hz: far_analytic,
+        duration_ms: far_duration,
+    };
     Ok(QifFiResult {
+        far,
         v0,
         spike_count,
         rate_euler_hz,

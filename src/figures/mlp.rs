@@ -262,7 +262,10 @@ pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Erro
             .iter()
             .map(|s| {
                 if s.boundary.pieces.is_empty() {
-                    format!("{}: one class everywhere, no boundary inside the plot", s.title)
+                    format!(
+                        "{}: one class everywhere, no boundary inside the plot",
+                        s.title
+                    )
                 } else {
                     format!(
                         "{}: {} straight edges, {} bend{}, margin {:.3}",

@@ -172,10 +172,18 @@ pub struct View {
     qif_slope_hz: String,
     qif_far_v0: String,
     qif_far_rate_hz: String,
+    /// RK4 simulation at the far input (Hz), and its run length.
+    qif_far_sim_hz: String,
+    qif_far_duration_ms: String,
+    /// The linear asymptote V0/(τ(V_th − V_r)) at the far input (Hz).
+    qif_far_linear_hz: String,
     qif_far_relu_hz: String,
     qif_far_sigmoid_hz: String,
     lif_far_v0: String,
     lif_far_rate_hz: String,
+    /// Simulation at the far input as brian2 steps it (Hz), and its run length.
+    lif_far_sim_hz: String,
+    lif_far_duration_ms: String,
     lif_far_sigmoid_hz: String,
     same_winner: bool,
     overall_winner: &'static str,
@@ -294,8 +302,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     let comparison: Vec<ComparisonRow> = r.fits.iter().map(comparison_row).collect();
     // Far beyond the fitted inputs: 20 times the largest (the issue of which shape is right
     // is a question about large inputs).
-    let qif_far_v0 = 20.0 * q.v0_max.max(1.0);
-    let lif_far_v0 = 20.0 * l.v0_max_mv;
+    let qif_far_v0 = r.qif.far.v0;
+    let lif_far_v0 = r.lif.far.v0;
     // The grid against the integrator: at brian2's step if the study has it, else its first.
     let split = r
         .qif
@@ -305,18 +313,26 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         .unwrap_or(&r.qif.convergence[0]);
     let mut fine: Vec<&qif_fi::ConvergencePoint> = r.qif.convergence.iter().collect();
     fine.sort_by(|a, b| a.dt_ms.total_cmp(&b.dt_ms));
-    let qif_far_rate = qif::analytic_rate_hz(&qif_fi::params(q, qif_far_v0));
-    let lif_far_rate = crate::neuron::lif::analytic_rate_hz(l, lif_far_v0);
+    let qif_far_rate = r.qif.far.analytic_hz;
+    let lif_far_rate = r.lif.far.analytic_hz;
     View {
         comparison,
         lif_ceiling_hz: (l.refractory_ms > 0.0).then(|| sig(1000.0 / l.refractory_ms, 3)),
         qif_slope_hz: sig(1000.0 / (q.tau_ms * (q.v_threshold - q.v_reset)), 3),
         qif_far_v0: plain(qif_far_v0),
         qif_far_rate_hz: sig(qif_far_rate, 3),
+        qif_far_sim_hz: sig(r.qif.far.simulated_hz, 4),
+        qif_far_linear_hz: sig(
+            r.qif.far.v0 * 1000.0 / (q.tau_ms * (q.v_threshold - q.v_reset)),
+            4,
+        ),
+        qif_far_duration_ms: sig(r.qif.far.duration_ms, 3),
         qif_far_relu_hz: sig(r.fits[1].predict("relu", qif_far_v0), 3),
         qif_far_sigmoid_hz: sig(r.fits[1].predict("sigmoid_offset", qif_far_v0), 3),
         lif_far_v0: plain(lif_far_v0),
         lif_far_rate_hz: sig(lif_far_rate, 3),
+        lif_far_sim_hz: sig(r.lif.far.simulated_hz, 4),
+        lif_far_duration_ms: sig(r.lif.far.duration_ms, 3),
         lif_far_sigmoid_hz: sig(r.fits[0].predict("sigmoid_offset", lif_far_v0), 3),
         lif_n_neurons: l.n_neurons,
         lif_v0_max_mv: plain(l.v0_max_mv),
