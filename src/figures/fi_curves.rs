@@ -702,6 +702,12 @@ mod tests {
             convergence: vec![point(0.2), point(0.1)],
             observed_order: f64::NAN,
             asymptotic_order: f64::NAN,
+            far: crate::experiments::lif_fi::FarInput {
+                v0: 1.0,
+                simulated_hz: 1.0,
+                analytic_hz: 1.0,
+                duration_ms: 1.0,
+            },
         };
         let f = convergence(&r).unwrap();
         assert!(f.svg.contains("</svg>"));
