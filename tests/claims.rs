@@ -575,3 +575,24 @@ fn simulation_at_a_large_input_confirms_the_linear_qif_asymptote() {
         far.simulated_hz
     );
 }
+
+#[test]
+fn at_equal_epochs_the_wide_network_has_the_lower_median_loss() {
+    let m = &results().mlp;
+    let e = m.small.epochs.min(m.wide.epochs);
+    let median_at = |w: &neuroreport::experiments::mlp::Width| {
+        let mut l: Vec<f64> = w
+            .restarts
+            .iter()
+            .map(|r| r.trained.loss_curve[e - 1])
+            .collect();
+        l.sort_by(f64::total_cmp);
+        let n = l.len();
+        if n % 2 == 1 {
+            l[n / 2]
+        } else {
+            0.5 * (l[n / 2 - 1] + l[n / 2])
+        }
+    };
+    assert!(median_at(&m.wide) < median_at(&m.small));
+}

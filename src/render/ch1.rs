@@ -181,6 +181,9 @@ pub struct View {
     qif_far_sigmoid_hz: String,
     lif_far_v0: String,
     lif_far_rate_hz: String,
+    /// brian2 scripts of the LIF and QIF runs (fenced Python).
+    lif_listing: String,
+    qif_listing: String,
     /// Simulation at the far input as brian2 steps it (Hz), and its run length.
     lif_far_sim_hz: String,
     lif_far_duration_ms: String,
@@ -331,6 +334,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         qif_far_sigmoid_hz: sig(r.fits[1].predict("sigmoid_offset", qif_far_v0), 3),
         lif_far_v0: plain(lif_far_v0),
         lif_far_rate_hz: sig(lif_far_rate, 3),
+        lif_listing: super::listings::lif_brian2(cfg),
+        qif_listing: super::listings::qif_brian2(cfg),
         lif_far_sim_hz: sig(r.lif.far.simulated_hz, 4),
         lif_far_duration_ms: sig(r.lif.far.duration_ms, 3),
         lif_far_sigmoid_hz: sig(r.fits[0].predict("sigmoid_offset", lif_far_v0), 3),

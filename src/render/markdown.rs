@@ -120,6 +120,8 @@ pub fn render(markdown: &str, chapter: usize, math: &MathRenderer) -> Result<Ren
     }
     let mut out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut out, events.into_iter());
+    // A code listing scrolls sideways on a narrow screen: make it reachable by keyboard.
+    let out = out.replace("<pre><code", "<pre tabindex=\"0\"><code");
     Ok(Rendered {
         html: out,
         headings,

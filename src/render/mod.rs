@@ -11,6 +11,7 @@ pub mod ch2;
 pub mod ch2_onset;
 pub mod crossref;
 pub mod format;
+pub mod listings;
 pub mod markdown;
 pub mod networks;
 

@@ -158,6 +158,58 @@ pub struct View {
     small_good_min_test_pct: Option<String>,
     /// Boundary geometry, when a good narrow and a wide network are shown.
     geometry: Option<GeometryView>,
+    /// Training losses compared after the same number of epochs.
+    equal_epochs: Option<EqualEpochs>,
+    /// scikit-learn and PyTorch listings (fenced Python).
+    sklearn_listing: String,
+    torch_listing: String,
+}
+
+/// Median and quartiles of the training loss of each width after the same number of epochs
+/// (the smaller of the two training lengths), over all restarts.
+#[derive(Debug, Serialize)]
+pub struct EqualEpochs {
+    epochs: usize,
+    small: Spread,
+    wide: Spread,
+    /// The wide network's median loss is the lower one.
+    wide_lower: bool,
+}
+
+/// A median with its quartiles, for the text.
+#[derive(Debug, Serialize)]
+pub struct Spread {
+    q1: String,
+    median: String,
+    q3: String,
+}
+
+/// Loss of every restart of `w` after `epochs` epochs: (q1, median, q3).
+pub fn loss_quartiles_at(w: &Width, epochs: usize) -> Option<(f64, f64, f64)> {
+    let losses: Vec<f64> = w
+        .restarts
+        .iter()
+        .filter_map(|r| r.trained.loss_curve.get(epochs.checked_sub(1)?).copied())
+        .collect();
+    (losses.len() == w.restarts.len()).then_some(())?;
+    quartiles(&losses)
+}
+
+fn equal_epochs(m: &MlpResult) -> Option<EqualEpochs> {
+    let epochs = m.small.epochs.min(m.wide.epochs);
+    let s = loss_quartiles_at(&m.small, epochs)?;
+    let w = loss_quartiles_at(&m.wide, epochs)?;
+    let show = |q: (f64, f64, f64)| Spread {
+        q1: sig(q.0, 2),
+        median: sig(q.1, 2),
+        q3: sig(q.2, 2),
+    };
+    Some(EqualEpochs {
+        epochs,
+        small: show(s),
+        wide: show(w),
+        wide_lower: w.1 < s.1,
+    })
 }
 
 fn verdict_name(v: Verdict) -> &'static str {
@@ -339,6 +391,9 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             .reduce(f64::min)
             .map(|a| fixed(100.0 * a, 0)),
         geometry: geometry(m),
+        equal_epochs: equal_epochs(m),
+        sklearn_listing: super::listings::sklearn(cfg),
+        torch_listing: super::listings::torch(cfg),
     }
 }
 
