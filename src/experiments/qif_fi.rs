@@ -5,7 +5,7 @@
 use crate::config::budget::{QIF_EULER_NS_PER_STEP, QIF_RK4_NS_PER_STEP};
 use crate::config::{Config, QifConfig};
 use crate::error::NumericalError;
-use crate::neuron::qif::{self, QifParams};
+use crate::neuron::qif::{self, Method, QifParams};
 use rayon::prelude::*;
 
 /// Inputs enter the error statistics when this many analytic periods fit in the run, so
@@ -118,13 +118,31 @@ fn euler_rates(
     meter: super::Meter,
 ) -> Result<Vec<f64>, NumericalError> {
     let run_ns = (cfg.duration_ms / dt_ms).ceil() * QIF_EULER_NS_PER_STEP;
-    v0.par_iter()
-        .map(|&v| {
-            let rate = qif::simulate_euler(&params(cfg, v), cfg.duration_ms, dt_ms)?.rate_hz;
-            meter(run_ns);
-            Ok(rate)
+    batch_rates(cfg, v0, Method::Euler, dt_ms, &|n| meter(n as f64 * run_ns))
+}
+
+/// Rates of `method` at every input of `v0`, [`qif::LANES`] inputs at a time per thread, in
+/// order; `done(n)` after each chunk of n inputs.
+fn batch_rates(
+    cfg: &QifConfig,
+    v0: &[f64],
+    method: Method,
+    dt_ms: f64,
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<f64>, NumericalError> {
+    let chunks: Vec<Vec<f64>> = v0
+        .par_chunks(qif::LANES)
+        .map(|chunk| {
+            let ps: Vec<QifParams> = chunk.iter().map(|&v| params(cfg, v)).collect();
+            let out = qif::simulate_batch(method, &ps, cfg.duration_ms, dt_ms)
+                .into_iter()
+                .map(|r| r.map(|t| t.rate_hz))
+                .collect::<Result<Vec<f64>, NumericalError>>();
+            done(chunk.len());
+            out
         })
-        .collect()
+        .collect::<Result<_, NumericalError>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 /// Why the QIF experiment failed.
@@ -155,16 +173,24 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
     let v0 = sweep(q);
     let input_ns = (q.duration_ms / q.dt_ms).ceil() * QIF_EULER_NS_PER_STEP
         + (q.duration_ms / q.dt_accurate_ms).ceil() * QIF_RK4_NS_PER_STEP;
-    let per_input: Vec<(u64, f64, f64)> = v0
-        .par_iter()
-        .map(|&v| {
-            let p = params(q, v);
-            let euler = qif::simulate_euler(&p, q.duration_ms, q.dt_ms)?;
-            let rk4 = qif::simulate_rk4(&p, q.duration_ms, q.dt_accurate_ms)?;
-            meter(input_ns);
-            Ok((euler.count, euler.rate_hz, rk4.rate_hz))
+    let per_chunk: Vec<Vec<(u64, f64, f64)>> = v0
+        .par_chunks(qif::LANES)
+        .map(|chunk| {
+            let ps: Vec<QifParams> = chunk.iter().map(|&v| params(q, v)).collect();
+            let euler = qif::simulate_batch(Method::Euler, &ps, q.duration_ms, q.dt_ms);
+            let rk4 = qif::simulate_batch(Method::Rk4, &ps, q.duration_ms, q.dt_accurate_ms);
+            meter(chunk.len() as f64 * input_ns);
+            euler
+                .into_iter()
+                .zip(rk4)
+                .map(|(e, r)| {
+                    let (e, r) = (e?, r?);
+                    Ok((e.count, e.rate_hz, r.rate_hz))
+                })
+                .collect::<Result<Vec<_>, NumericalError>>()
         })
         .collect::<Result<_, NumericalError>>()?;
+    let per_input: Vec<(u64, f64, f64)> = per_chunk.into_iter().flatten().collect();
     let spike_count = per_input.iter().map(|r| r.0).collect();
     let rate_euler_hz: Vec<f64> = per_input.iter().map(|r| r.1).collect();
     let rate_accurate_hz: Vec<f64> = per_input.iter().map(|r| r.2).collect();
@@ -225,19 +251,16 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
     for &dt_ms in &q.convergence_dt_ms {
         let rates = euler_rates(q, &compared_v0, dt_ms, meter)?;
         let (max_abs_error_hz, _, rms_relative_error) = errors(&rates, &compared_analytic, &all);
-        let other = |sim: fn(&QifParams, f64, f64) -> Result<qif::SpikeTrain, NumericalError>| {
-            compared_v0
-                .par_iter()
-                .map(|&v| sim(&params(q, v), q.duration_ms, dt_ms).map(|t| t.rate_hz))
-                .collect::<Result<Vec<f64>, NumericalError>>()
+        let other = |method: Method| {
+            batch_rates(q, &compared_v0, method, dt_ms, &|_| {})
                 .map(|r| errors(&r, &compared_analytic, &all).2)
         };
         convergence.push(ConvergencePoint {
             dt_ms,
             rms_relative_error,
             max_abs_error_hz,
-            rk4_grid_rms_relative_error: other(qif::simulate_rk4_grid)?,
-            euler_interpolated_rms_relative_error: other(qif::simulate_euler_interpolated)?,
+            rk4_grid_rms_relative_error: other(Method::Rk4Grid)?,
+            euler_interpolated_rms_relative_error: other(Method::EulerInterpolated)?,
         });
     }
     let observed_order = log_log_slope(

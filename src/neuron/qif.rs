@@ -117,69 +117,186 @@ fn blow_up(p: &QifParams, v: f64, t_ms: f64, method: &str) -> NumericalError {
     }
 }
 
-/// The clock-driven loop brian2 runs: `step` advances V by one grid step, the threshold is
-/// checked at the end of the step and the spike stamped at the step's start.
-fn clock_driven(
-    p: &QifParams,
-    duration_ms: f64,
-    dt_ms: f64,
-    method: &str,
-    step: impl Fn(f64) -> f64,
-) -> Result<SpikeTrain, NumericalError> {
-    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
-    for k in 0..n_steps {
-        let t = k as f64 * dt_ms;
-        v = step(v);
-        check_finite(p, v, t, method)?;
-        if v > p.v_threshold {
-            spikes.spike(p, t, method)?;
-            v = p.v_reset;
-        }
-    }
-    Ok(spikes.finish())
+/// Neurons stepped together by the batched simulations: independent chains of dependent
+/// floating-point operations, which the processor overlaps (each step alone is bound by the
+/// latency of its arithmetic). Every lane does exactly the operations of a lone run, so
+/// results are bit for bit those of the scalar functions.
+pub const LANES: usize = 4;
+
+/// The state of one lane: its spikes so far, or the error that stopped it.
+struct Lane {
+    spikes: Counter,
+    failed: Option<NumericalError>,
 }
 
-/// The event-located loop: `step(v, h)` advances V by h; when it passes the threshold,
-/// `crossing(v, next, h)` gives the time of the crossing inside the step, the reset is
-/// applied at that instant and the rest of the step is integrated from it.
-fn interpolated(
-    p: &QifParams,
+impl Lane {
+    fn new() -> Lane {
+        Lane {
+            spikes: Counter::new(),
+            failed: None,
+        }
+    }
+
+    fn finish(self) -> Result<SpikeTrain, NumericalError> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(self.spikes.finish()),
+        }
+    }
+}
+
+/// The clock-driven loop brian2 runs, for `L` neurons at once: `step(p, v)` advances V by one
+/// grid step, the threshold is checked at the end of the step and the spike stamped at the
+/// step's start. A lane that fails (blow-up, too many spikes) keeps its error and stops
+/// counting; the loop ends early when every lane has failed.
+fn clock_driven<const L: usize>(
+    ps: &[QifParams; L],
     duration_ms: f64,
     dt_ms: f64,
     method: &str,
-    step: impl Fn(f64, f64) -> f64,
-    crossing: impl Fn(f64, f64, f64) -> f64,
-) -> Result<SpikeTrain, NumericalError> {
+    step: impl Fn(&QifParams, f64) -> f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
     let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
-    let mut v = p.v_reset;
-    let mut spikes = Counter::new();
+    let mut v: [f64; L] = std::array::from_fn(|l| ps[l].v_reset);
+    let mut lanes: [Lane; L] = std::array::from_fn(|_| Lane::new());
+    let mut live = L;
     for k in 0..n_steps {
-        let t0 = k as f64 * dt_ms;
-        let mut t = t0;
-        let t_end = t0 + dt_ms;
-        // Several spikes may fall in one step when the period is shorter than dt; the loop
-        // ends because every pass either leaves it or records a spike, and spikes are capped.
-        loop {
-            let h = t_end - t;
-            let next = step(v, h);
-            check_finite(p, next, t, method)?;
-            if next > p.v_threshold {
-                let t_spike = t + crossing(v, next, h);
-                spikes.spike(p, t_spike, method)?;
-                v = p.v_reset;
-                t = t_spike;
-                if t_end - t <= 1e-12 * dt_ms {
-                    break;
+        let t = k as f64 * dt_ms;
+        for l in 0..L {
+            v[l] = step(&ps[l], v[l]);
+        }
+        for l in 0..L {
+            let lane = &mut lanes[l];
+            if lane.failed.is_some() {
+                continue;
+            }
+            let outcome = check_finite(&ps[l], v[l], t, method).and_then(|()| {
+                if v[l] > ps[l].v_threshold {
+                    lane.spikes.spike(&ps[l], t, method)?;
+                    v[l] = ps[l].v_reset;
                 }
-            } else {
-                v = next;
-                break;
+                Ok(())
+            });
+            if let Err(e) = outcome {
+                lane.failed = Some(e);
+                live -= 1;
             }
         }
+        if live == 0 {
+            break;
+        }
     }
-    Ok(spikes.finish())
+    lanes.map(Lane::finish)
+}
+
+/// The event-located loop for `L` neurons at once: `step(p, v, h)` advances V by h; when it
+/// passes the threshold, `crossing(p, v, next, h)` gives the time of the crossing inside the
+/// step, the reset is applied at that instant and the rest of the step is integrated from it
+/// (in that lane alone).
+fn interpolated<const L: usize>(
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+    method: &str,
+    step: impl Fn(&QifParams, f64, f64) -> f64,
+    crossing: impl Fn(&QifParams, f64, f64, f64) -> f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
+    let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
+    let mut v: [f64; L] = std::array::from_fn(|l| ps[l].v_reset);
+    let mut lanes: [Lane; L] = std::array::from_fn(|_| Lane::new());
+    let mut live = L;
+    for k in 0..n_steps {
+        let t0 = k as f64 * dt_ms;
+        let t_end = t0 + dt_ms;
+        let h = t_end - t0;
+        let next: [f64; L] = std::array::from_fn(|l| step(&ps[l], v[l], h));
+        for l in 0..L {
+            let lane = &mut lanes[l];
+            if lane.failed.is_some() {
+                continue;
+            }
+            let p = &ps[l];
+            // The rest of the step for this lane, exactly as a lone run takes it. Several
+            // spikes may fall in one step when the period is shorter than dt; the loop ends
+            // because every pass either leaves it or records a spike, and spikes are capped.
+            let mut outcome = Ok(());
+            let (mut t, mut nx, mut hh) = (t0, next[l], h);
+            loop {
+                if let Err(e) = check_finite(p, nx, t, method) {
+                    outcome = Err(e);
+                    break;
+                }
+                if nx > p.v_threshold {
+                    let t_spike = t + crossing(p, v[l], nx, hh);
+                    if let Err(e) = lane.spikes.spike(p, t_spike, method) {
+                        outcome = Err(e);
+                        break;
+                    }
+                    v[l] = p.v_reset;
+                    t = t_spike;
+                    if t_end - t <= 1e-12 * dt_ms {
+                        break;
+                    }
+                    hh = t_end - t;
+                    nx = step(p, v[l], hh);
+                } else {
+                    v[l] = nx;
+                    break;
+                }
+            }
+            if let Err(e) = outcome {
+                lane.failed = Some(e);
+                live -= 1;
+            }
+        }
+        if live == 0 {
+            break;
+        }
+    }
+    lanes.map(Lane::finish)
+}
+
+/// Runs `run` over `ps` in chunks of [`LANES`] (the last chunk padded with copies of its
+/// first neuron, whose results are dropped), in order.
+fn batched(
+    ps: &[QifParams],
+    run: impl Fn(&[QifParams; LANES]) -> [Result<SpikeTrain, NumericalError>; LANES],
+) -> Vec<Result<SpikeTrain, NumericalError>> {
+    let mut out = Vec::with_capacity(ps.len());
+    for chunk in ps.chunks(LANES) {
+        let lanes: [QifParams; LANES] = std::array::from_fn(|l| chunk[l.min(chunk.len() - 1)]);
+        out.extend(run(&lanes).into_iter().take(chunk.len()));
+    }
+    out
+}
+
+/// The methods of this module, for the batched runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// [`simulate_euler`].
+    Euler,
+    /// [`simulate_rk4`].
+    Rk4,
+    /// [`simulate_rk4_grid`].
+    Rk4Grid,
+    /// [`simulate_euler_interpolated`].
+    EulerInterpolated,
+}
+
+/// Runs `method` for every neuron of `ps` ([`LANES`] at a time), in order: the same results,
+/// bit for bit, as running each alone.
+pub fn simulate_batch(
+    method: Method,
+    ps: &[QifParams],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> Vec<Result<SpikeTrain, NumericalError>> {
+    batched(ps, |lanes| match method {
+        Method::Euler => euler_lanes(lanes, duration_ms, dt_ms),
+        Method::Rk4 => rk4_lanes(lanes, duration_ms, dt_ms),
+        Method::Rk4Grid => rk4_grid_lanes(lanes, duration_ms, dt_ms),
+        Method::EulerInterpolated => euler_interpolated_lanes(lanes, duration_ms, dt_ms),
+    })
 }
 
 fn euler_step(p: &QifParams, v: f64, h: f64) -> f64 {
@@ -192,7 +309,16 @@ pub fn simulate_euler(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    clock_driven(p, duration_ms, dt_ms, "forward Euler", |v| {
+    let [r] = euler_lanes(&[*p], duration_ms, dt_ms);
+    r
+}
+
+fn euler_lanes<const L: usize>(
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
+    clock_driven(ps, duration_ms, dt_ms, "forward Euler", |p, v| {
         euler_step(p, v, dt_ms)
     })
 }
@@ -250,14 +376,23 @@ pub fn simulate_rk4(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let f = |x: f64| (p.v0 + x * x) / p.tau_ms;
+    let [r] = rk4_lanes(&[*p], duration_ms, dt_ms);
+    r
+}
+
+fn rk4_lanes<const L: usize>(
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
+    let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
     interpolated(
-        p,
+        ps,
         duration_ms,
         dt_ms,
         "RK4",
-        |v, h| rk4_step(p, v, h),
-        |v, next, h| hermite_crossing(v, f(v), next, f(next), h, p.v_threshold),
+        rk4_step,
+        |p, v, next, h| hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold),
     )
 }
 
@@ -270,7 +405,16 @@ pub fn simulate_rk4_grid(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    clock_driven(p, duration_ms, dt_ms, "RK4 on the grid", |v| {
+    let [r] = rk4_grid_lanes(&[*p], duration_ms, dt_ms);
+    r
+}
+
+fn rk4_grid_lanes<const L: usize>(
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
+    clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", |p, v| {
         rk4_step(p, v, dt_ms)
     })
 }
@@ -283,13 +427,22 @@ pub fn simulate_euler_interpolated(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
+    let [r] = euler_interpolated_lanes(&[*p], duration_ms, dt_ms);
+    r
+}
+
+fn euler_interpolated_lanes<const L: usize>(
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
     interpolated(
-        p,
+        ps,
         duration_ms,
         dt_ms,
         "forward Euler, interpolated",
-        |v, h| euler_step(p, v, h),
-        |v, next, h| h * (p.v_threshold - v) / (next - v),
+        euler_step,
+        |p, v, next, h| h * (p.v_threshold - v) / (next - v),
     )
 }
 
@@ -340,6 +493,42 @@ mod tests {
             tau_ms: 10.0,
             v_reset: -10.0,
             v_threshold: 10.0,
+        }
+    }
+
+    #[test]
+    fn batched_runs_are_bit_for_bit_the_lone_runs() {
+        // Six inputs: a full chunk of four and a padded one of two; one input fails (a NaN
+        // input stands for any blow-up), one never fires, the others fire at different rates.
+        let ps: Vec<QifParams> = [0.5, -1.0, 2.0, f64::NAN, 4.0, 0.01]
+            .iter()
+            .map(|&v| params(v))
+            .collect();
+        type Lone = fn(&QifParams, f64, f64) -> Result<SpikeTrain, NumericalError>;
+        let methods: [(Method, Lone); 4] = [
+            (Method::Euler, simulate_euler),
+            (Method::Rk4, simulate_rk4),
+            (Method::Rk4Grid, simulate_rk4_grid),
+            (Method::EulerInterpolated, simulate_euler_interpolated),
+        ];
+        for (method, lone) in methods {
+            let batch = simulate_batch(method, &ps, 500.0, 0.1);
+            assert_eq!(batch.len(), ps.len());
+            for (p, b) in ps.iter().zip(&batch) {
+                let one = lone(p, 500.0, 0.1);
+                match (&one, b) {
+                    (Ok(x), Ok(y)) => {
+                        assert_eq!(x.count, y.count, "{method:?} V0 = {}", p.v0);
+                        assert_eq!(x.rate_hz.to_bits(), y.rate_hz.to_bits());
+                        assert_eq!(x.first_ms.map(f64::to_bits), y.first_ms.map(f64::to_bits));
+                        assert_eq!(x.last_ms.map(f64::to_bits), y.last_ms.map(f64::to_bits));
+                    }
+                    (Err(x), Err(y)) => assert_eq!(x.to_string(), y.to_string()),
+                    _ => panic!("{method:?} V0 = {}: {one:?} against {b:?}", p.v0),
+                }
+            }
+            assert!(batch[3].is_err(), "{method:?}: the NaN input must fail");
+            assert!(batch[2].as_ref().is_ok_and(|t| t.count > 0));
         }
     }
 
