@@ -8,6 +8,7 @@ use crate::analysis::bifurcation::{
 };
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, Model, RunSpec};
+use rayon::prelude::*;
 
 /// The voltage window of every rest-branch scan (mV), and its grid step.
 pub const SCAN: Scan = Scan {
@@ -196,8 +197,10 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
         c.settle_ms,
         c.threshold_mv,
     )?;
+    // Independent runs, the longest ones (closest to the fold) tens of seconds of model time:
+    // in parallel, collected in order.
     let rates_hz: Vec<f64> = SQRT_LAW_OFFSETS
-        .iter()
+        .par_iter()
         .map(|&d| {
             let spec = RunSpec {
                 method: Method::Rk4,

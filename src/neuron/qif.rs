@@ -386,14 +386,9 @@ fn rk4_lanes<const L: usize>(
     dt_ms: f64,
 ) -> [Result<SpikeTrain, NumericalError>; L] {
     let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
-    interpolated(
-        ps,
-        duration_ms,
-        dt_ms,
-        "RK4",
-        rk4_step,
-        |p, v, next, h| hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold),
-    )
+    interpolated(ps, duration_ms, dt_ms, "RK4", rk4_step, |p, v, next, h| {
+        hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold)
+    })
 }
 
 /// RK4 on the clock grid with no interpolation: threshold checked at the end of each step and
