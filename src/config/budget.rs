@@ -14,8 +14,8 @@ use super::Config;
 pub const LIF_NS_PER_STEP: f64 = 4.0;
 /// Cost of one QIF forward-Euler step, ns.
 pub const QIF_EULER_NS_PER_STEP: f64 = 3.0;
-/// Cost of one QIF RK4 step with spike interpolation, ns.
-pub const QIF_RK4_NS_PER_STEP: f64 = 42.0;
+/// Cost of one QIF RK4 step with spike interpolation, ns (four inputs stepped together).
+pub const QIF_RK4_NS_PER_STEP: f64 = 15.0;
 /// Cost of one Hodgkin–Huxley exponential-Euler neuron-step, ns.
 pub const HH_EXP_EULER_NS_PER_STEP: f64 = 100.0;
 /// Cost of one Hodgkin–Huxley RK4 neuron-step, ns.
