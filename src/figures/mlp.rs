@@ -255,7 +255,7 @@ fn network_rows(rows: &mut Vec<Vec<String>>, name: &str, net: &Mlp) {
 pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Error> {
     const ID: &str = "fig:decision-regions";
     let alt = format!(
-        "Decision regions over the data, {} panels, each with its exact boundary drawn as a dark \
+        "Decision regions over the data, {} panels, each with its exact boundary drawn as a solid \
          line: {}.",
         r.shown.len(),
         r.shown
@@ -309,7 +309,7 @@ pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Erro
         id: ID,
         file_stem: "mlp_decision_regions",
         caption: "Decision regions (shaded by predicted class) with the training points (circles) \
-                  and test points (triangles), and each network's exact decision boundary (dark \
+                  and test points (triangles), and each network's exact decision boundary (solid \
                   line), traced cell by cell through its linear regions. The data file holds the \
                   parameters of the networks, from which regions and boundaries can be \
                   recomputed."

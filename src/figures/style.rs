@@ -274,6 +274,9 @@ where
         root.present().map_err(plot_error(id))?;
     }
     let alt_escaped = escape_attr(alt);
+    // Rectangles (region shading, bars) drawn without anti-aliasing, so that adjacent
+    // translucent cells show no seams between them.
+    let svg = svg.replace("<rect ", "<rect shape-rendering=\"crispEdges\" ");
     let svg = theme_colors(&svg.replace("#000000", "currentColor")).replacen(
         "<svg ",
         &format!("<svg role=\"img\" aria-label=\"{alt_escaped}\" class=\"figure-svg\" "),
