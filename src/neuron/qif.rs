@@ -137,6 +137,14 @@ impl Lane {
         }
     }
 
+    /// Keeps the error of a failed step; `live` counts the lanes still running.
+    fn record(&mut self, outcome: Result<(), NumericalError>, live: &mut usize) {
+        if let Err(e) = outcome {
+            self.failed = Some(e);
+            *live -= 1;
+        }
+    }
+
     fn finish(self) -> Result<SpikeTrain, NumericalError> {
         match self.failed {
             Some(e) => Err(e),
@@ -177,10 +185,7 @@ fn clock_driven<const L: usize>(
                 }
                 Ok(())
             });
-            if let Err(e) = outcome {
-                lane.failed = Some(e);
-                live -= 1;
-            }
+            lane.record(outcome, &mut live);
         }
         if live == 0 {
             break;
@@ -244,10 +249,7 @@ fn interpolated<const L: usize>(
                     break;
                 }
             }
-            if let Err(e) = outcome {
-                lane.failed = Some(e);
-                live -= 1;
-            }
+            lane.record(outcome, &mut live);
         }
         if live == 0 {
             break;
@@ -257,7 +259,7 @@ fn interpolated<const L: usize>(
 }
 
 /// Runs `run` over `ps` in chunks of [`LANES`] (the last chunk padded with copies of its
-/// first neuron, whose results are dropped), in order.
+/// last neuron, whose results are dropped), in order.
 fn batched(
     ps: &[QifParams],
     run: impl Fn(&[QifParams; LANES]) -> [Result<SpikeTrain, NumericalError>; LANES],
