@@ -217,8 +217,8 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
     let alt = format!(
         "Three phase portraits. Left: LIF, straight lines tau dV/dt = V0 - V for V0 = {}, each \
          crossing zero at its stable fixed point V = V0. Middle: QIF, parabolas tau dV/dt = V0 + \
-         V^2 for V0 = {} from reset to threshold, growing without bound towards the threshold. \
-         Right: the same parabolas near V = 0, with a stable and an unstable fixed point for \
+         V^2 for V0 = {} from reset to threshold, rising steeply towards the threshold \
+         (without a reset V would blow up in finite time). Right: the same parabolas near V = 0, with a stable and an unstable fixed point for \
          negative V0, one saddle-node at V0 = 0 and none above.",
         r.lif
             .iter()
