@@ -596,3 +596,22 @@ fn at_equal_epochs_the_wide_network_has_the_lower_median_loss() {
     };
     assert!(median_at(&m.wide) < median_at(&m.small));
 }
+
+#[test]
+fn the_good_narrow_boundary_is_one_closed_loop_with_as_many_bends_as_edges() {
+    let m = &results().mlp;
+    let good = m.small.first_good().expect("a good narrow restart");
+    let s = m
+        .shown
+        .iter()
+        .find(|s| !s.wide && s.restart == good.restart)
+        .expect("shown");
+    assert_eq!((s.boundary.chains, s.boundary.closed), (1, 1));
+    assert_eq!(s.boundary.bends, s.boundary.pieces.len());
+    // Closed: the last edge ends where the first begins.
+    let (first, last) = (
+        s.boundary.pieces[0],
+        s.boundary.pieces[s.boundary.pieces.len() - 1],
+    );
+    assert!((last[1][0] - first[0][0]).hypot(last[1][1] - first[0][1]) < 1e-9);
+}
