@@ -45,6 +45,7 @@ pub struct Trained {
     pub loss_curve: Vec<f64>,
 }
 
+#[inline]
 fn dot8(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0_f64; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
