@@ -18,7 +18,7 @@ pub const FONT: &str = "sans-serif";
 mod legend;
 mod ticks;
 
-pub use legend::{Key, Sample};
+pub use legend::{Key, Sample, draw as legend, draw_row as legend_row, headroom};
 pub use ticks::{Ticked, axis, axis_n, label as tick_label, log_axis};
 
 /// Okabe–Ito colours, darkened where needed to reach 3:1 against the light page: these are
@@ -209,47 +209,6 @@ where
         .axis_desc_style(label_font())
         .label_style(tick_font());
     m
-}
-
-/// Draws `keys` as the chart's legend where it covers the least of `series` (paths in data
-/// coordinates); returns how many data points it still covers (0 when a free place exists).
-pub fn legend<'a, X, Y>(
-    chart: &ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-    keys: &[Key],
-    series: &[Vec<(f64, f64)>],
-    figure: &str,
-) -> Result<usize, Error>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    legend::draw(chart, keys, series, figure)
-}
-
-/// The top of `y` raised until a legend of `keys` can sit clear of `series` in a plotting
-/// area of about `plot` pixels.
-pub fn headroom(
-    keys: &[Key],
-    plot: (i32, i32),
-    x: &std::ops::Range<f64>,
-    y: &std::ops::Range<f64>,
-    series: &[Vec<(f64, f64)>],
-) -> std::ops::Range<f64> {
-    legend::headroom(keys, plot, x, y, series)
-}
-
-/// Draws `keys` in one centred row across `area`, a strip outside the axes.
-pub fn legend_row(
-    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-    keys: &[Key],
-    figure: &str,
-) -> Result<(), Error> {
-    legend::draw_row(area, keys, figure)
-}
-
-/// Pixel size of a legend with these keys.
-pub fn legend_size(keys: &[Key]) -> (i32, i32) {
-    legend::size(keys)
 }
 
 /// Converts a plotting error into the library's error, naming the figure.
