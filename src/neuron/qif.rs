@@ -293,12 +293,37 @@ pub fn simulate_batch(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Vec<Result<SpikeTrain, NumericalError>> {
-    batched(ps, |lanes| match method {
-        Method::Euler => euler_lanes(lanes, duration_ms, dt_ms),
-        Method::Rk4 => rk4_lanes(lanes, duration_ms, dt_ms),
-        Method::Rk4Grid => rk4_grid_lanes(lanes, duration_ms, dt_ms),
-        Method::EulerInterpolated => euler_interpolated_lanes(lanes, duration_ms, dt_ms),
-    })
+    batched(ps, |chunk| lanes(method, chunk, duration_ms, dt_ms))
+}
+
+/// `method` for `L` neurons at once: the step and, for the interpolated methods, the crossing
+/// of each method, on the shared clock-driven or event-located loop.
+fn lanes<const L: usize>(
+    method: Method,
+    ps: &[QifParams; L],
+    duration_ms: f64,
+    dt_ms: f64,
+) -> [Result<SpikeTrain, NumericalError>; L] {
+    let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
+    match method {
+        Method::Euler => clock_driven(ps, duration_ms, dt_ms, "forward Euler", |p, v| {
+            euler_step(p, v, dt_ms)
+        }),
+        Method::Rk4Grid => clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", |p, v| {
+            rk4_step(p, v, dt_ms)
+        }),
+        Method::Rk4 => interpolated(ps, duration_ms, dt_ms, "RK4", rk4_step, |p, v, next, h| {
+            hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold)
+        }),
+        Method::EulerInterpolated => interpolated(
+            ps,
+            duration_ms,
+            dt_ms,
+            "forward Euler, interpolated",
+            euler_step,
+            |p, v, next, h| h * (p.v_threshold - v) / (next - v),
+        ),
+    }
 }
 
 fn euler_step(p: &QifParams, v: f64, h: f64) -> f64 {
@@ -311,18 +336,8 @@ pub fn simulate_euler(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = euler_lanes(&[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Euler, &[*p], duration_ms, dt_ms);
     r
-}
-
-fn euler_lanes<const L: usize>(
-    ps: &[QifParams; L],
-    duration_ms: f64,
-    dt_ms: f64,
-) -> [Result<SpikeTrain, NumericalError>; L] {
-    clock_driven(ps, duration_ms, dt_ms, "forward Euler", |p, v| {
-        euler_step(p, v, dt_ms)
-    })
 }
 
 /// τV̇ = V0 + V² as a one-variable model, linear in V with the coefficient V/τ frozen, so the
@@ -378,19 +393,8 @@ pub fn simulate_rk4(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = rk4_lanes(&[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Rk4, &[*p], duration_ms, dt_ms);
     r
-}
-
-fn rk4_lanes<const L: usize>(
-    ps: &[QifParams; L],
-    duration_ms: f64,
-    dt_ms: f64,
-) -> [Result<SpikeTrain, NumericalError>; L] {
-    let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
-    interpolated(ps, duration_ms, dt_ms, "RK4", rk4_step, |p, v, next, h| {
-        hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold)
-    })
 }
 
 /// RK4 on the clock grid with no interpolation: threshold checked at the end of each step and
@@ -402,18 +406,8 @@ pub fn simulate_rk4_grid(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = rk4_grid_lanes(&[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Rk4Grid, &[*p], duration_ms, dt_ms);
     r
-}
-
-fn rk4_grid_lanes<const L: usize>(
-    ps: &[QifParams; L],
-    duration_ms: f64,
-    dt_ms: f64,
-) -> [Result<SpikeTrain, NumericalError>; L] {
-    clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", |p, v| {
-        rk4_step(p, v, dt_ms)
-    })
 }
 
 /// Forward Euler with the threshold crossing located by linear interpolation inside the
@@ -424,23 +418,8 @@ pub fn simulate_euler_interpolated(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = euler_interpolated_lanes(&[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::EulerInterpolated, &[*p], duration_ms, dt_ms);
     r
-}
-
-fn euler_interpolated_lanes<const L: usize>(
-    ps: &[QifParams; L],
-    duration_ms: f64,
-    dt_ms: f64,
-) -> [Result<SpikeTrain, NumericalError>; L] {
-    interpolated(
-        ps,
-        duration_ms,
-        dt_ms,
-        "forward Euler, interpolated",
-        euler_step,
-        |p, v, next, h| h * (p.v_threshold - v) / (next - v),
-    )
 }
 
 /// The analytic period (ms) from V_r to V_th for V0 > 0, from separation of variables:
