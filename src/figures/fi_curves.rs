@@ -80,24 +80,11 @@ pub(crate) fn line_chart(
     y_desc: &str,
     lines: &[Line],
 ) -> Result<(), Error> {
-    line_chart_ranged(area, id, title, x_desc, y_desc, lines, None)
-}
-
-/// [`line_chart`] with a given y range (the x range always covers the data).
-pub(crate) fn line_chart_ranged(
-    area: &Area,
-    id: &str,
-    title: &str,
-    x_desc: &str,
-    y_desc: &str,
-    lines: &[Line],
-    y_range: Option<std::ops::Range<f64>>,
-) -> Result<(), Error> {
     let err = plot_error(id);
     let xs: Vec<&[f64]> = lines.iter().map(|l| l.x).collect();
     let ys: Vec<&[f64]> = lines.iter().map(|l| l.y).collect();
     let x_range = style::padded_range(&xs, 0.0);
-    let y_range = y_range.unwrap_or_else(|| style::padded_range(&ys, 0.05));
+    let y_range = style::padded_range(&ys, 0.05);
     let keys: Vec<style::Key> = lines
         .iter()
         .filter(|l| !l.label.is_empty())

@@ -5,7 +5,7 @@ use super::Figure;
 use super::style::{self, PALETTE, plot_error};
 use crate::config::CirclesConfig;
 use crate::error::Error;
-use crate::experiments::mlp::{MlpResult, Shown};
+use crate::experiments::mlp::{MlpResult, Shown, extent};
 use crate::ml::mlp::Mlp;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -20,11 +20,6 @@ const REGION_ALPHA: f64 = 0.25;
 
 fn fmt(x: f64) -> String {
     x.to_string()
-}
-
-/// The square region the data and decision regions are drawn on.
-fn extent(r: &MlpResult) -> (f64, f64) {
-    crate::experiments::mlp::extent(&r.data)
 }
 
 /// The legend of the scatter plots: classes as colours, splits as markers.
@@ -118,7 +113,7 @@ pub fn circles(r: &MlpResult, c: &CirclesConfig) -> Result<Figure, Error> {
         fmt(c.factor),
         fmt(c.noise)
     );
-    let (lo, hi) = extent(r);
+    let (lo, hi) = extent(&r.data);
     let svg = style::render_svg(ID, (560, 560), &alt, |root| {
         let err = plot_error(ID);
         let (plot, key) = root.split_vertically(520);
@@ -178,7 +173,7 @@ fn region_panel(
     resolution: usize,
 ) -> Result<(), Error> {
     let err = plot_error(id);
-    let (lo, hi) = extent(r);
+    let (lo, hi) = extent(&r.data);
     let mut chart = ChartBuilder::on(area)
         .caption(&shown.title, style::label_font())
         .margin(8)

@@ -196,15 +196,11 @@ fn histogram_panel(
     } else {
         style::headroom(&keys, plot, &x_range, &(0.0..top * 1.05), &outlines)
     };
-    let builder = |chart: &mut ChartBuilder<'_, '_, SVGBackend<'_>>| {
-        chart
-            .caption(title, style::label_font())
-            .margin(10)
-            .x_label_area_size(48)
-            .y_label_area_size(56);
-    };
     let mut cb = ChartBuilder::on(area);
-    builder(&mut cb);
+    cb.caption(title, style::label_font())
+        .margin(10)
+        .x_label_area_size(48)
+        .y_label_area_size(56);
     macro_rules! draw {
         ($x_axis:expr) => {{
             let mut chart = cb
