@@ -503,13 +503,8 @@ fn the_margin_is_the_smallest_distance_from_a_data_point_to_the_boundary() {
 #[test]
 fn the_wide_boundary_keeps_a_wider_margin_than_the_good_narrow_one_and_near_the_best_circle() {
     let m = &results().mlp;
-    let good = m.small.first_good().expect("a good narrow restart");
-    let small = m
-        .shown
-        .iter()
-        .find(|s| !s.wide && s.restart == good.restart)
-        .expect("shown");
-    let wide = m.shown.iter().find(|s| s.wide).expect("shown");
+    let small = m.shown_good_small().expect("a good narrow restart, shown");
+    let wide = m.shown_wide().expect("shown");
     let best = m.best_circle.expect("separable by radius");
     assert!(
         wide.margin > small.margin,
@@ -600,12 +595,7 @@ fn at_equal_epochs_the_wide_network_has_the_lower_median_loss() {
 #[test]
 fn the_good_narrow_boundary_is_one_closed_loop_with_as_many_bends_as_edges() {
     let m = &results().mlp;
-    let good = m.small.first_good().expect("a good narrow restart");
-    let s = m
-        .shown
-        .iter()
-        .find(|s| !s.wide && s.restart == good.restart)
-        .expect("shown");
+    let s = m.shown_good_small().expect("a good narrow restart, shown");
     assert_eq!((s.boundary.chains, s.boundary.closed), (1, 1));
     assert_eq!(s.boundary.bends, s.boundary.pieces.len());
     // Closed: the last edge ends where the first begins.

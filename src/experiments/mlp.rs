@@ -197,6 +197,19 @@ pub fn best_circle(data: &Dataset) -> Option<BestCircle> {
 }
 
 impl MlpResult {
+    /// The shown panel of the first good small network, if there is one.
+    pub fn shown_good_small(&self) -> Option<&Shown> {
+        let good = self.small.first_good()?;
+        self.shown
+            .iter()
+            .find(|s| !s.wide && s.restart == good.restart)
+    }
+
+    /// The shown panel of the wide network.
+    pub fn shown_wide(&self) -> Option<&Shown> {
+        self.shown.iter().find(|s| s.wide)
+    }
+
     /// The trained network of a shown panel.
     pub fn net(&self, s: &Shown) -> &Mlp {
         let group = if s.wide { &self.wide } else { &self.small };

@@ -399,12 +399,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
 
 /// The boundary comparison of the first good narrow network and the wide one.
 fn geometry(m: &MlpResult) -> Option<GeometryView> {
-    let good = m.small.first_good()?;
-    let small = m
-        .shown
-        .iter()
-        .find(|s| !s.wide && s.restart == good.restart)?;
-    let wide = m.shown.iter().find(|s| s.wide)?;
+    let small = m.shown_good_small()?;
+    let wide = m.shown_wide()?;
     let best = m.best_circle?;
     if !(small.margin.is_finite() && wide.margin.is_finite()) {
         return None;
