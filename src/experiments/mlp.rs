@@ -212,8 +212,13 @@ impl MlpResult {
 
     /// The trained network of a shown panel.
     pub fn net(&self, s: &Shown) -> &Mlp {
+        &self.restart(s).trained.net
+    }
+
+    /// The restart of a shown panel.
+    pub fn restart(&self, s: &Shown) -> &Restart {
         let group = if s.wide { &self.wide } else { &self.small };
-        &group.restarts[s.restart].trained.net
+        &group.restarts[s.restart]
     }
 }
 

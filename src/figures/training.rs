@@ -34,14 +34,7 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
         .shown
         .iter()
         .enumerate()
-        .map(|(k, s)| {
-            let group = if s.wide { &r.wide } else { &r.small };
-            (
-                s.title.clone(),
-                &group.restarts[s.restart],
-                colors[k % colors.len()],
-            )
-        })
+        .map(|(k, s)| (s.title.clone(), r.restart(s), colors[k % colors.len()]))
         .collect();
     let alt = format!(
         "Training loss on a logarithmic scale against epoch, also logarithmic, for {}.",
