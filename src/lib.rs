@@ -21,6 +21,7 @@ pub mod neuron;
 pub mod output;
 pub mod render;
 pub mod seed;
+pub mod simd;
 
 use config::Config;
 pub use error::{Error, Result};

@@ -279,6 +279,35 @@ impl Protocol<'_> {
         Ok(spikes)
     }
 
+    /// Rates at up to [`conductance::LANES`] currents, stepped together on the lane math.
+    fn lane_rates(&self, m: &ConnorStevens, currents: &[f64]) -> Result<Vec<f64>, NumericalError> {
+        let spec = self.spec(self.cfg.spikes_for_rate);
+        let runs = conductance::run_lanes(m, self.rest(m)?, currents, &spec);
+        (self.meter)(
+            currents.len() as f64
+                * (self.cfg.duration_ms / self.dt_ms).ceil()
+                * crate::config::budget::CS_NS_PER_STEP,
+        );
+        runs.into_iter()
+            .map(|t| {
+                Ok(conductance::rate_after_transient(
+                    &t?,
+                    self.cfg.transient_ms,
+                ))
+            })
+            .collect()
+    }
+
+    /// The F-I curve of `m` at every current, [`conductance::LANES`] currents at a time, in
+    /// parallel and in order.
+    fn curve(&self, m: &ConnorStevens, currents: &[f64]) -> Result<Vec<f64>, NumericalError> {
+        let chunks = currents
+            .par_chunks(conductance::LANES)
+            .map(|c| self.lane_rates(m, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(chunks.concat())
+    }
+
     fn rate(&self, m: &ConnorStevens, current: f64) -> Result<f64, NumericalError> {
         let t = self.spikes(m, current, self.cfg.spikes_for_rate)?;
         Ok(conductance::rate_after_transient(&t, self.cfg.transient_ms))
@@ -448,19 +477,11 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let mut models: Vec<(f64, f64)> = settings.iter().map(|s| (s.1, s.2)).collect();
     models.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     models.dedup_by(|a, b| a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits());
-    let jobs: Vec<(usize, f64)> = (0..models.len())
-        .flat_map(|m| currents.iter().map(move |&i| (m, i)))
-        .collect();
-    let rates: Vec<f64> = jobs
+    let rates: Vec<Vec<f64>> = models
         .par_iter()
-        .map(|&(m, i)| {
-            p.rate(
-                &ConnorStevens::with_conductances(models[m].0, models[m].1),
-                i,
-            )
-        })
+        .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), &currents))
         .collect::<Result<_, _>>()?;
-    let per_model: Vec<&[f64]> = rates.chunks(currents.len()).collect();
+    let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
     let onsets: Vec<Onset> = models
         .par_iter()
         .enumerate()
@@ -525,15 +546,11 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         dt_ms: cfg.brian2_dt_ms,
         meter,
     };
-    let checks: Vec<(f64, f64)> = currents
-        .par_iter()
-        .map(|&i| {
-            Ok((
-                half.rate(&standard_model, i)?,
-                brian2.rate(&standard_model, i)?,
-            ))
-        })
-        .collect::<Result<_, NumericalError>>()?;
+    let (half_rates, brian2_rates) = rayon::join(
+        || half.curve(&standard_model, &currents),
+        || brian2.curve(&standard_model, &currents),
+    );
+    let checks: Vec<(f64, f64)> = half_rates?.into_iter().zip(brian2_rates?).collect();
     let reference = &curves[standard].rate_hz;
     let mut max_relative_change: f64 = 0.0;
     let mut firing_disagreements = 0;
@@ -632,7 +649,7 @@ fn index_or_run(
     if let Some(k) = model_index(models, m.g_a, m.g_k) {
         return Ok(per_model[k].to_vec());
     }
-    currents.par_iter().map(|&i| p.rate(m, i)).collect()
+    p.curve(m, currents)
 }
 
 #[cfg(test)]

@@ -305,51 +305,73 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     let (x_train, y_train) = pick(&split.train);
     let (x_test, y_test) = pick(&split.test);
     let m = &cfg.mlp;
-    let jobs: Vec<(Group, usize, usize, usize)> = (0..m.small_restarts)
-        .map(|r| (Group::Small, m.small_hidden, m.small_epochs, r))
-        .chain((0..m.wide_restarts).map(|r| (Group::Wide, m.wide_hidden, m.wide_epochs, r)))
-        .collect();
+    // Restarts train four at a time (one per lane, each exactly as it would alone).
+    let jobs: Vec<(Group, usize, usize, std::ops::Range<usize>)> = [
+        (
+            Group::Small,
+            m.small_hidden,
+            m.small_epochs,
+            m.small_restarts,
+        ),
+        (Group::Wide, m.wide_hidden, m.wide_epochs, m.wide_restarts),
+    ]
+    .into_iter()
+    .flat_map(|(group, hidden, epochs, restarts)| {
+        (0..restarts)
+            .step_by(mlp::LANES)
+            .map(move |r| (group, hidden, epochs, r..(r + mlp::LANES).min(restarts)))
+    })
+    .collect();
     let ones = y_train.iter().filter(|&&y| y > 0.5).count() as f64;
     let majority_share = ones.max(y_train.len() as f64 - ones) / y_train.len() as f64;
-    let outcomes: Vec<Restart> = jobs
+    let outcomes: Vec<Vec<Restart>> = jobs
         .par_iter()
-        .map(|&(group, hidden, epochs, restart)| {
-            let seed = restart_seed(cfg.seed, group, restart);
-            let trained = mlp::train(
-                Mlp::init(hidden, seed),
-                &x_train,
-                &y_train,
-                &settings(m, epochs),
-            )?;
+        .map(|(group, hidden, epochs, restarts)| {
+            let seeds: Vec<u64> = restarts
+                .clone()
+                .map(|r| restart_seed(cfg.seed, *group, r))
+                .collect();
+            let nets: Vec<Mlp> = seeds.iter().map(|&seed| Mlp::init(*hidden, seed)).collect();
+            let trained = mlp::train_batch(&nets, &x_train, &y_train, &settings(m, *epochs));
             meter(
-                x_train.len() as f64
-                    * hidden as f64
-                    * epochs as f64
+                (restarts.len() * x_train.len() * hidden * epochs) as f64
                     * crate::config::budget::MLP_NS_PER_SAMPLE_UNIT_EPOCH,
             );
-            let net = &trained.net;
-            let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
-            let train_accuracy = net.accuracy(&x_train, &y_train);
-            let verdict = Verdict::of(
-                train_accuracy,
-                final_train_loss,
-                net.predicts_one_class(&x_train),
-                majority_share,
-                m.good_loss,
-            );
-            Ok(Restart {
-                restart,
-                seed,
-                test_accuracy: net.accuracy(&x_test, &y_test),
-                dead_units: net.dead_units(&x_train),
-                epochs_to_good_loss: trained.loss_curve.iter().position(|&l| l <= m.good_loss),
-                final_train_loss,
-                train_accuracy,
-                verdict,
-                trained,
-            })
+            restarts
+                .clone()
+                .zip(seeds)
+                .zip(trained)
+                .map(|((restart, seed), trained)| {
+                    let trained = trained?;
+                    let net = &trained.net;
+                    let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
+                    let train_accuracy = net.accuracy(&x_train, &y_train);
+                    let verdict = Verdict::of(
+                        train_accuracy,
+                        final_train_loss,
+                        net.predicts_one_class(&x_train),
+                        majority_share,
+                        m.good_loss,
+                    );
+                    Ok(Restart {
+                        restart,
+                        seed,
+                        test_accuracy: net.accuracy(&x_test, &y_test),
+                        dead_units: net.dead_units(&x_train),
+                        epochs_to_good_loss: trained
+                            .loss_curve
+                            .iter()
+                            .position(|&l| l <= m.good_loss),
+                        final_train_loss,
+                        train_accuracy,
+                        verdict,
+                        trained,
+                    })
+                })
+                .collect::<Result<Vec<_>, NumericalError>>()
         })
         .collect::<Result<_, NumericalError>>()?;
+    let outcomes = outcomes.concat();
     let (small, wide) = outcomes.split_at(m.small_restarts);
     let small = Width {
         hidden: m.small_hidden,

@@ -2,8 +2,9 @@
 //! book's parameters: an HH-like neuron plus a transient A-type potassium current
 //! g_A a³b (V − E_A). Units: mV, ms, mS/cm², µA/cm², µF/cm². State: [V, m, h, n, a, b].
 
-use super::conductance::Model;
-use super::gating::x_over_one_minus_exp_neg;
+use super::conductance::{LaneModel, Model};
+use super::gating::{Real, x_over_one_minus_exp_neg};
+use crate::simd::F4;
 
 /// ln 0.0761, the log of the prefactor of the A-current activation a∞³.
 const LN_0_0761: f64 = -2.575_707_014_114_497;
@@ -47,19 +48,20 @@ impl Default for ConnorStevens {
     }
 }
 
-/// Steady state and time constant (ms) of a gate.
+/// Steady state and time constant (ms) of a gate (of one neuron, or of four: [`F4`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Gate {
+pub struct Gate<R = f64> {
     /// x∞.
-    pub inf: f64,
+    pub inf: R,
     /// τ_x (ms).
-    pub tau: f64,
+    pub tau: R,
 }
 
-fn from_rates(alpha: f64, beta: f64) -> Gate {
+#[inline(always)]
+fn from_rates<R: Real>(alpha: R, beta: R) -> Gate<R> {
     Gate {
         inf: alpha / (alpha + beta),
-        tau: 1.0 / (alpha + beta),
+        tau: R::c(1.0) / (alpha + beta),
     }
 }
 
@@ -74,44 +76,71 @@ impl ConnorStevens {
     }
 
     /// Sodium activation m.
-    pub fn m(&self, v: f64) -> Gate {
-        let alpha = 3.8 * x_over_one_minus_exp_neg(0.1 * (v + 29.7));
-        let beta = 15.2 * (-0.0556 * (v + 54.7)).exp();
+    #[inline(always)]
+    pub fn m<R: Real>(&self, v: R) -> Gate<R> {
+        let alpha = R::c(3.8) * x_over_one_minus_exp_neg((v + 29.7) * 0.1);
+        let beta = R::c(15.2) * ((v + 54.7) * -0.0556).exp();
         from_rates(alpha, beta)
     }
 
     /// Sodium inactivation h.
-    pub fn h(&self, v: f64) -> Gate {
-        let alpha = 0.266 * (-0.05 * (v + 48.0)).exp();
-        let beta = 3.8 / (1.0 + (-0.1 * (v + 18.0)).exp());
+    #[inline(always)]
+    pub fn h<R: Real>(&self, v: R) -> Gate<R> {
+        let alpha = R::c(0.266) * ((v + 48.0) * -0.05).exp();
+        let beta = R::c(3.8) / (R::c(1.0) + ((v + 18.0) * -0.1).exp());
         from_rates(alpha, beta)
     }
 
     /// Delayed-rectifier activation n.
-    pub fn n(&self, v: f64) -> Gate {
-        let alpha = 0.2 * x_over_one_minus_exp_neg(0.1 * (v + 45.7));
-        let beta = 0.25 * (-0.0125 * (v + 55.7)).exp();
+    #[inline(always)]
+    pub fn n<R: Real>(&self, v: R) -> Gate<R> {
+        let alpha = R::c(0.2) * x_over_one_minus_exp_neg((v + 45.7) * 0.1);
+        let beta = R::c(0.25) * ((v + 55.7) * -0.0125).exp();
         from_rates(alpha, beta)
     }
 
     /// A-current activation a.
-    pub fn a(&self, v: f64) -> Gate {
+    #[inline(always)]
+    pub fn a<R: Real>(&self, v: R) -> Gate<R> {
         // a∞ = x^(1/3) with x = 0.0761 e^(0.0314 (v + 94.22)) / (1 + e^(0.0346 (v + 1.17))),
         // taken as exp(ln(x)/3) with ln x written out: one exp and one ln_1p instead of an exp,
         // a division and a (slow, software) cube root.
-        let ln_x = LN_0_0761 + 0.0314 * (v + 94.22) - (0.0346 * (v + 1.17)).exp().ln_1p();
+        let ln_x = R::c(LN_0_0761) + (v + 94.22) * 0.0314 - ((v + 1.17) * 0.0346).exp().ln_1p();
         Gate {
             inf: (ln_x / 3.0).exp(),
-            tau: 0.3632 + 1.158 / (1.0 + (0.0497 * (v + 55.96)).exp()),
+            tau: R::c(0.3632) + R::c(1.158) / (R::c(1.0) + ((v + 55.96) * 0.0497).exp()),
         }
     }
 
     /// A-current inactivation b.
-    pub fn b(&self, v: f64) -> Gate {
+    #[inline(always)]
+    pub fn b<R: Real>(&self, v: R) -> Gate<R> {
         Gate {
-            inf: (1.0 / (1.0 + (0.0688 * (v + 53.3)).exp())).powi(4),
-            tau: 1.24 + 2.678 / (1.0 + (0.0624 * (v + 50.0)).exp()),
+            inf: (R::c(1.0) / (R::c(1.0) + ((v + 53.3) * 0.0688).exp())).pow4(),
+            tau: R::c(1.24) + R::c(2.678) / (R::c(1.0) + ((v + 50.0) * 0.0624).exp()),
         }
+    }
+
+    /// (A, B) of every variable, dx/dt = A + B·x, for one neuron or four.
+    #[inline(always)]
+    fn linear_of<R: Real>(&self, s: &[R; 6], input: R) -> [(R, R); 6] {
+        let [v, m, h, n, a, b] = *s;
+        let gna = R::c(self.g_na) * m * m * m * h;
+        let gk = R::c(self.g_k) * n * n * n * n;
+        let ga = R::c(self.g_a) * a * a * a * b;
+        let g_total = R::c(self.g_l) + gna + gk + ga;
+        let a_v =
+            (R::c(self.g_l * self.e_l) + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
+                / self.c_m;
+        let gate = |g: Gate<R>| (g.inf / g.tau, R::c(-1.0) / g.tau);
+        [
+            (a_v, -g_total / self.c_m),
+            gate(self.m(v)),
+            gate(self.h(v)),
+            gate(self.n(v)),
+            gate(self.a(v)),
+            gate(self.b(v)),
+        ]
     }
 
     /// Total steady-state membrane current (µA/cm², outward positive) at voltage v.
@@ -194,22 +223,14 @@ impl Model<6> for ConnorStevens {
     }
 
     fn linear(&self, s: &[f64; 6], input: f64) -> [(f64, f64); 6] {
-        let [v, m, h, n, a, b] = *s;
-        let gna = self.g_na * m * m * m * h;
-        let gk = self.g_k * n * n * n * n;
-        let ga = self.g_a * a * a * a * b;
-        let g_total = self.g_l + gna + gk + ga;
-        let a_v = (self.g_l * self.e_l + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
-            / self.c_m;
-        let gate = |g: Gate| (g.inf / g.tau, -1.0 / g.tau);
-        [
-            (a_v, -g_total / self.c_m),
-            gate(self.m(v)),
-            gate(self.h(v)),
-            gate(self.n(v)),
-            gate(self.a(v)),
-            gate(self.b(v)),
-        ]
+        self.linear_of(s, input)
+    }
+}
+
+impl LaneModel<6> for ConnorStevens {
+    #[inline(always)]
+    fn linear_lanes(&self, s: &[F4; 6], input: F4) -> [(F4, F4); 6] {
+        self.linear_of(s, input)
     }
 }
 

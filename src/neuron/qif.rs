@@ -127,6 +127,8 @@ pub const LANES: usize = 4;
 struct Lane {
     spikes: Counter,
     failed: Option<NumericalError>,
+    /// Stopped after its last wanted spike.
+    done: bool,
 }
 
 impl Lane {
@@ -134,6 +136,7 @@ impl Lane {
         Lane {
             spikes: Counter::new(),
             failed: None,
+            done: false,
         }
     }
 
@@ -197,11 +200,12 @@ fn clock_driven<const L: usize>(
 /// The event-located loop for `L` neurons at once: `step(p, v, h)` advances V by h; when it
 /// passes the threshold, `crossing(p, v, next, h)` gives the time of the crossing inside the
 /// step, the reset is applied at that instant and the rest of the step is integrated from it
-/// (in that lane alone).
+/// (in that lane alone). A lane stops at its `stop_after_spikes`-th spike (0: never).
 fn interpolated<const L: usize>(
     ps: &[QifParams; L],
     duration_ms: f64,
     dt_ms: f64,
+    stop_after_spikes: u64,
     method: &str,
     step: impl Fn(&QifParams, f64, f64) -> f64,
     crossing: impl Fn(&QifParams, f64, f64, f64) -> f64,
@@ -217,7 +221,7 @@ fn interpolated<const L: usize>(
         let next: [f64; L] = std::array::from_fn(|l| step(&ps[l], v[l], h));
         for l in 0..L {
             let lane = &mut lanes[l];
-            if lane.failed.is_some() {
+            if lane.failed.is_some() || lane.done {
                 continue;
             }
             let p = &ps[l];
@@ -235,6 +239,11 @@ fn interpolated<const L: usize>(
                     let t_spike = t + crossing(p, v[l], nx, hh);
                     if let Err(e) = lane.spikes.spike(p, t_spike, method) {
                         outcome = Err(e);
+                        break;
+                    }
+                    if lane.spikes.count == stop_after_spikes {
+                        lane.done = true;
+                        live -= 1;
                         break;
                     }
                     v[l] = p.v_reset;
@@ -286,14 +295,20 @@ pub enum Method {
 }
 
 /// Runs `method` for every neuron of `ps` ([`LANES`] at a time), in order: the same results,
-/// bit for bit, as running each alone.
+/// bit for bit, as running each alone. With `stop_after_spikes` > 0, the interpolated methods
+/// stop a neuron at that spike (a neuron started at the reset is periodic from its first
+/// spike, so its rate needs only a few intervals); the grid methods always run the whole
+/// duration, as brian2 does.
 pub fn simulate_batch(
     method: Method,
     ps: &[QifParams],
     duration_ms: f64,
     dt_ms: f64,
+    stop_after_spikes: u64,
 ) -> Vec<Result<SpikeTrain, NumericalError>> {
-    batched(ps, |chunk| lanes(method, chunk, duration_ms, dt_ms))
+    batched(ps, |chunk| {
+        lanes(method, chunk, duration_ms, dt_ms, stop_after_spikes)
+    })
 }
 
 /// `method` for `L` neurons at once: the step and, for the interpolated methods, the crossing
@@ -303,6 +318,7 @@ fn lanes<const L: usize>(
     ps: &[QifParams; L],
     duration_ms: f64,
     dt_ms: f64,
+    stop_after_spikes: u64,
 ) -> [Result<SpikeTrain, NumericalError>; L] {
     let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
     match method {
@@ -312,13 +328,20 @@ fn lanes<const L: usize>(
         Method::Rk4Grid => clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", |p, v| {
             rk4_step(p, v, dt_ms)
         }),
-        Method::Rk4 => interpolated(ps, duration_ms, dt_ms, "RK4", rk4_step, |p, v, next, h| {
-            hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold)
-        }),
+        Method::Rk4 => interpolated(
+            ps,
+            duration_ms,
+            dt_ms,
+            stop_after_spikes,
+            "RK4",
+            rk4_step,
+            |p, v, next, h| hermite_crossing(v, f(p, v), next, f(p, next), h, p.v_threshold),
+        ),
         Method::EulerInterpolated => interpolated(
             ps,
             duration_ms,
             dt_ms,
+            stop_after_spikes,
             "forward Euler, interpolated",
             euler_step,
             |p, v, next, h| h * (p.v_threshold - v) / (next - v),
@@ -336,7 +359,7 @@ pub fn simulate_euler(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = lanes(Method::Euler, &[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Euler, &[*p], duration_ms, dt_ms, 0);
     r
 }
 
@@ -393,7 +416,7 @@ pub fn simulate_rk4(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = lanes(Method::Rk4, &[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Rk4, &[*p], duration_ms, dt_ms, 0);
     r
 }
 
@@ -406,7 +429,7 @@ pub fn simulate_rk4_grid(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = lanes(Method::Rk4Grid, &[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::Rk4Grid, &[*p], duration_ms, dt_ms, 0);
     r
 }
 
@@ -418,7 +441,7 @@ pub fn simulate_euler_interpolated(
     duration_ms: f64,
     dt_ms: f64,
 ) -> Result<SpikeTrain, NumericalError> {
-    let [r] = lanes(Method::EulerInterpolated, &[*p], duration_ms, dt_ms);
+    let [r] = lanes(Method::EulerInterpolated, &[*p], duration_ms, dt_ms, 0);
     r
 }
 
@@ -473,6 +496,36 @@ mod tests {
     }
 
     #[test]
+    fn a_run_stopped_at_a_spike_keeps_the_first_spikes_and_the_rate() {
+        let ps: Vec<QifParams> = [0.5, -1.0, 2.0, 4.0, 0.05]
+            .iter()
+            .map(|&v| params(v))
+            .collect();
+        let full = simulate_batch(Method::Rk4, &ps, 2000.0, 0.01, 0);
+        let short = simulate_batch(Method::Rk4, &ps, 2000.0, 0.01, 5);
+        for (p, (f, s)) in ps.iter().zip(full.iter().zip(&short)) {
+            let (f, s) = (f.as_ref().unwrap(), s.as_ref().unwrap());
+            assert_eq!(s.count, f.count.min(5), "V0 = {}", p.v0);
+            assert_eq!(s.first_ms.map(f64::to_bits), f.first_ms.map(f64::to_bits));
+            if f.count > 5 {
+                // The same period measured over 4 intervals instead of all of them.
+                assert!(
+                    (s.rate_hz / f.rate_hz - 1.0).abs() < 1e-9,
+                    "{} {}",
+                    s.rate_hz,
+                    f.rate_hz
+                );
+                assert!(s.last_ms < f.last_ms);
+            } else {
+                assert_eq!(s, f);
+            }
+        }
+        // Silent, and firing once or more: at least one of each kind was compared.
+        assert_eq!(full[1].as_ref().unwrap().count, 0);
+        assert!(full[3].as_ref().unwrap().count > 5);
+    }
+
+    #[test]
     fn batched_runs_are_bit_for_bit_the_lone_runs() {
         // Six inputs: a full chunk of four and a padded one of two; one input fails (a NaN
         // input stands for any blow-up), one never fires, the others fire at different rates.
@@ -488,7 +541,7 @@ mod tests {
             (Method::EulerInterpolated, simulate_euler_interpolated),
         ];
         for (method, lone) in methods {
-            let batch = simulate_batch(method, &ps, 500.0, 0.1);
+            let batch = simulate_batch(method, &ps, 500.0, 0.1, 0);
             assert_eq!(batch.len(), ps.len());
             for (p, b) in ps.iter().zip(&batch) {
                 let one = lone(p, 500.0, 0.1);

@@ -134,6 +134,8 @@ pub struct View {
     qif_duration_s: String,
     qif_dt_ms: String,
     qif_dt_accurate_ms: String,
+    qif_accurate_spikes: u64,
+    qif_accurate_intervals: u64,
     /// Input V0 below which a neuron reset to V_r can still escape (V_r > √(−V0)), if V_r > 0.
     qif_reset_is_negative: bool,
     qif_low_v0: String,
@@ -371,6 +373,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         qif_duration_s: plain(q.duration_ms / 1000.0),
         qif_dt_ms: plain(q.dt_ms),
         qif_dt_accurate_ms: plain(q.dt_accurate_ms),
+        qif_accurate_spikes: crate::experiments::qif_fi::ACCURATE_SPIKES,
+        qif_accurate_intervals: crate::experiments::qif_fi::ACCURATE_SPIKES - 1,
         qif_reset_is_negative: q.v_reset < 0.0,
         qif_low_v0: plain(low_v0),
         qif_low_rate_hz: sig(qif::analytic_rate_hz(&qp(low_v0)), 3),

@@ -1,0 +1,492 @@
+//! Four f64 lanes ([`F4`]) and the elementary functions the neuron kernels need on them:
+//! [`F4::exp`], [`F4::exprel`] and [`F4::ln_1p`], branch-free polynomials written in plain
+//! arithmetic so the compiler turns them into vector code.
+//!
+//! **Portable and identical.** Nothing here asks for a processor feature. A kernel that wants
+//! AVX2 is compiled twice through [`Isa`]: once for the baseline x86-64 (SSE2) and once under
+//! `#[target_feature(enable = "avx2,fma")]`, and the faster one is chosen at run time. Rust
+//! never contracts `a * b + c` into a fused multiply-add on its own (no fast-math), and every
+//! operation used here is correctly rounded by IEEE 754 on both paths, so the two give the same
+//! bits; `tests` checks it.
+//!
+//! **Accuracy.** Against the C library: `exp` within 1 ulp, `exprel` within 2 ulp, `ln_1p` within 2 ulp
+//! plus 1e-16 absolute (tested over their whole working range). They are not the library's
+//! functions, so a kernel built on them is a different (equally accurate) rounding of the same
+//! model: runs that must agree with brian2 spike for spike keep the library path.
+
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+/// Four f64 lanes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, align(32))]
+pub struct F4(pub [f64; 4]);
+
+/// Four lane conditions, from the comparisons of [`F4`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct M4(pub [bool; 4]);
+
+macro_rules! lanewise {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl $trait for F4 {
+            type Output = F4;
+            #[inline(always)]
+            fn $method(self, rhs: F4) -> F4 {
+                F4([
+                    self.0[0] $op rhs.0[0],
+                    self.0[1] $op rhs.0[1],
+                    self.0[2] $op rhs.0[2],
+                    self.0[3] $op rhs.0[3],
+                ])
+            }
+        }
+        impl $trait<f64> for F4 {
+            type Output = F4;
+            #[inline(always)]
+            fn $method(self, rhs: f64) -> F4 {
+                self $op F4::splat(rhs)
+            }
+        }
+        impl $trait<F4> for f64 {
+            type Output = F4;
+            #[inline(always)]
+            fn $method(self, rhs: F4) -> F4 {
+                F4::splat(self) $op rhs
+            }
+        }
+    };
+}
+
+lanewise!(Add, add, +);
+lanewise!(Sub, sub, -);
+lanewise!(Mul, mul, *);
+lanewise!(Div, div, /);
+
+impl Neg for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn neg(self) -> F4 {
+        F4([-self.0[0], -self.0[1], -self.0[2], -self.0[3]])
+    }
+}
+
+/// 1.5·2⁵²: adding it to |x| < 2⁵¹ rounds x to an integer held in the low mantissa bits.
+const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
+/// log2(e).
+const LOG2_E: f64 = std::f64::consts::LOG2_E;
+/// ln 2 split in two: the high part has 21 trailing zero bits, so n·LN2_HI is exact for
+/// |n| < 2²¹ (here |n| < 1600).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+/// The rest of ln 2.
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+
+/// (eʳ − 1 − r)/r² = Σ rᵏ/(k + 2)!, k = 0…11, highest power first.
+const EXPM1_Q: [f64; 12] = [
+    1.0 / 6_227_020_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 39_916_800.0,
+    1.0 / 3_628_800.0,
+    1.0 / 362_880.0,
+    1.0 / 40_320.0,
+    1.0 / 5_040.0,
+    1.0 / 720.0,
+    1.0 / 120.0,
+    1.0 / 24.0,
+    1.0 / 6.0,
+    1.0 / 2.0,
+];
+
+/// (atanh(s)/s − 1)/z = Σ zᵏ/(2k + 3), z = s², k = 0…10, highest power first.
+const ATANH_P: [f64; 11] = [
+    1.0 / 23.0,
+    1.0 / 21.0,
+    1.0 / 19.0,
+    1.0 / 17.0,
+    1.0 / 15.0,
+    1.0 / 13.0,
+    1.0 / 11.0,
+    1.0 / 9.0,
+    1.0 / 7.0,
+    1.0 / 5.0,
+    1.0 / 3.0,
+];
+
+/// The polynomial with coefficients `c` (highest power first) at x, by Horner's rule.
+#[inline(always)]
+fn horner<const K: usize>(x: F4, c: &[f64; K]) -> F4 {
+    let mut acc = F4::splat(c[0]);
+    for &ck in &c[1..] {
+        acc = acc * x + ck;
+    }
+    acc
+}
+
+impl F4 {
+    /// All four lanes `x`.
+    #[inline(always)]
+    pub fn splat(x: f64) -> F4 {
+        F4([x; 4])
+    }
+
+    /// Lane k of `self`.
+    #[inline(always)]
+    pub fn lane(self, k: usize) -> f64 {
+        self.0[k]
+    }
+
+    #[inline(always)]
+    fn map_bits(self, f: impl Fn(u64) -> u64) -> F4 {
+        F4(self.0.map(|x| f64::from_bits(f(x.to_bits()))))
+    }
+
+    /// Lanes where self < other (false where either is NaN).
+    #[inline(always)]
+    pub fn lt(self, other: F4) -> M4 {
+        M4(std::array::from_fn(|k| self.0[k] < other.0[k]))
+    }
+
+    /// Lanes where self > other (false where either is NaN).
+    #[inline(always)]
+    pub fn gt(self, other: F4) -> M4 {
+        M4(std::array::from_fn(|k| self.0[k] > other.0[k]))
+    }
+
+    /// Lanes where self is ±0.
+    #[inline(always)]
+    pub fn is_zero(self) -> M4 {
+        M4(self.0.map(|x| x.to_bits() << 1 == 0))
+    }
+
+    /// `a` where `m` holds, `b` elsewhere.
+    #[inline(always)]
+    pub fn select(m: M4, a: F4, b: F4) -> F4 {
+        F4(std::array::from_fn(
+            |k| if m.0[k] { a.0[k] } else { b.0[k] },
+        ))
+    }
+
+    /// x rounded to the nearest integer (ties to even), for |x| < 2⁵¹, and the bits of
+    /// x + 1.5·2⁵², whose low 32 bits hold that integer in two's complement.
+    #[inline(always)]
+    fn round_int(self) -> (F4, F4) {
+        let shifted = self + ROUND_MAGIC;
+        (shifted - ROUND_MAGIC, shifted)
+    }
+
+    /// 2^k for integers k in [−1022, 1023], from k's `round_int` bits.
+    #[inline(always)]
+    fn pow2_from_bits(shifted: F4) -> F4 {
+        // The magic's own bits end up above bit 63 and vanish in the shift.
+        shifted.map_bits(|b| b.wrapping_add(1023) << 52)
+    }
+
+    /// 2^n for integers n in [−2044, 2046] as two factors 2^(n − h)·2^h, each normal.
+    #[inline(always)]
+    fn pow2_split(n: F4) -> (F4, F4) {
+        let (h, h_bits) = (n * 0.5).round_int();
+        let (_, l_bits) = (n - h).round_int();
+        (F4::pow2_from_bits(l_bits), F4::pow2_from_bits(h_bits))
+    }
+
+    /// x = n·ln 2 + r with n an integer and |r| ≤ ln2/2 (plus rounding); returns n and
+    /// t = e^r − 1. `x` must be in [−1100, 1100].
+    #[inline(always)]
+    fn exp_reduce(x: F4) -> (F4, F4) {
+        let (n, _) = (x * LOG2_E).round_int();
+        // x − n·LN2_HI is exact (n·LN2_HI is, and the two are within a factor 2).
+        let r = (x - n * LN2_HI) - n * LN2_LO;
+        // e^r − 1 = r + r²·q(r), Taylor to r¹³: the first term left out, r¹⁴/14!, is below
+        // 5e-18 for |r| ≤ 0.347.
+        let q = horner(r, &EXPM1_Q);
+        (n, r + r * r * q)
+    }
+
+    /// Clamps to [−lo, hi] keeping NaN (a NaN lane fails both comparisons).
+    #[inline(always)]
+    fn clamp_nan(self, lo: f64, hi: f64) -> F4 {
+        let x = F4::select(self.gt(F4::splat(hi)), F4::splat(hi), self);
+        F4::select(x.lt(F4::splat(lo)), F4::splat(lo), x)
+    }
+
+    /// eˣ in every lane: inf above 709.78, 0 (through the subnormals) below −745, NaN for NaN.
+    #[inline(always)]
+    pub fn exp(self) -> F4 {
+        let (n, t) = F4::exp_reduce(self.clamp_nan(-1100.0, 1100.0));
+        let (a, b) = F4::pow2_split(n);
+        (1.0 + t) * a * b
+    }
+
+    /// (eˣ − 1)/x in every lane, 1 at x = 0, accurate near 0 (no cancellation): the form of
+    /// the α_m and α_n gating rates.
+    #[inline(always)]
+    pub fn exprel(self) -> F4 {
+        let x = self.clamp_nan(-1100.0, 1100.0);
+        let (n, t) = F4::exp_reduce(x);
+        let (a, b) = F4::pow2_split(n);
+        // eˣ − 1 = 2ⁿ(1 + t) − 1 = (2ⁿ − 1) + 2ⁿ·t: exact for n = 0 (it is t), and one
+        // rounding of two terms of the same sign otherwise.
+        let em1 = (a * b - 1.0) + t * a * b;
+        F4::select(x.is_zero(), F4::splat(1.0), em1 / x)
+    }
+
+    /// ln(1 + x) in every lane for x ≥ 0 (the domain the kernels use: x is an exponential);
+    /// inf for inf, NaN for NaN.
+    #[inline(always)]
+    pub fn ln_1p(self) -> F4 {
+        const MANTISSA: u64 = (1 << 52) - 1;
+        const ONE: u64 = 0x3ff0_0000_0000_0000;
+        let u = 1.0 + self;
+        // 1 + x rounded to u; the lost part, divided by u, is the first-order correction.
+        let correction = (self - (u - 1.0)) / u;
+        // u = 2^k·m with m in [1, 2), then m in [√½, √2).
+        let m = u.map_bits(|b| (b & MANTISSA) | ONE);
+        let exponent = u.map_bits(|b| (b >> 52) | 0x4330_0000_0000_0000) - 4_503_599_627_370_496.0;
+        let big = m.gt(F4::splat(std::f64::consts::SQRT_2));
+        let m = F4::select(big, m * 0.5, m);
+        let k = exponent - 1023.0 + F4::select(big, F4::splat(1.0), F4::splat(0.0));
+        // ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172: 2s(1 + z/3 + z²/5 + …) with
+        // z = s²; the first term left out, z¹²/25, is below 1e-19.
+        let f = m - 1.0;
+        let s = f / (2.0 + f);
+        let z = s * s;
+        let p = horner(z, &ATANH_P);
+        let ln_m = 2.0 * s + 2.0 * s * z * p;
+        let ln = k * LN2_HI + ((k * LN2_LO + correction) + ln_m);
+        // inf and NaN pass through (their exponent field would read as a finite k).
+        F4::select(u.lt(F4::splat(f64::INFINITY)), ln, u)
+    }
+
+    /// Lanes that are finite.
+    #[inline(always)]
+    pub fn is_finite(self) -> M4 {
+        M4(self.0.map(f64::is_finite))
+    }
+
+    /// The bits of every lane, for comparisons in tests.
+    pub fn to_bits(self) -> [u64; 4] {
+        self.0.map(f64::to_bits)
+    }
+}
+
+/// eˣ of one number with the lane math (bit for bit lane 0 of [`F4::exp`]).
+pub fn exp(x: f64) -> f64 {
+    F4::splat(x).exp().0[0]
+}
+
+/// ln(1 + x) of one x ≥ 0 with the lane math (bit for bit lane 0 of [`F4::ln_1p`]).
+pub fn ln_1p(x: f64) -> f64 {
+    F4::splat(x).ln_1p().0[0]
+}
+
+impl F4 {
+    /// √x in every lane (correctly rounded, as `f64::sqrt`).
+    #[inline(always)]
+    pub fn sqrt(self) -> F4 {
+        F4(self.0.map(f64::sqrt))
+    }
+
+    /// |x| in every lane.
+    #[inline(always)]
+    pub fn abs(self) -> F4 {
+        F4(self.0.map(f64::abs))
+    }
+}
+
+/// The instruction set a kernel is compiled for, chosen once per call with [`Isa::detect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    /// The x86-64 baseline (SSE2), or the target's own baseline elsewhere.
+    Baseline,
+    /// AVX2 with FMA (x86-64 only, when the processor has both).
+    Avx2,
+}
+
+impl Isa {
+    /// The best this processor runs.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Baseline
+    }
+
+    /// Every instruction set this processor runs, baseline first (for tests that compare
+    /// them).
+    pub fn available() -> Vec<Isa> {
+        let mut v = vec![Isa::Baseline];
+        if Isa::detect() == Isa::Avx2 {
+            v.push(Isa::Avx2);
+        }
+        v
+    }
+}
+
+/// Compiles a kernel twice and calls the one for an [`Isa`]:
+/// `multiversion!(isa, body(args…))` calls the `#[inline(always)]` function `body` compiled
+/// for the baseline, or inside a `#[target_feature(enable = "avx2,fma")]` function (checked
+/// to be available first) so that its arithmetic is compiled for AVX2.
+#[macro_export]
+macro_rules! multiversion {
+    ($isa:expr, $body:ident $(::<$($gen:ty),*>)? ($($arg:expr),* $(,)?)) => {{
+        match $isa {
+            $crate::simd::Isa::Baseline => $body $(::<$($gen),*>)? ($($arg),*),
+            $crate::simd::Isa::Avx2 => {
+                assert!(
+                    $crate::simd::Isa::detect() == $crate::simd::Isa::Avx2,
+                    "AVX2 with FMA is not available"
+                );
+                #[cfg(target_arch = "x86_64")]
+                {
+                    #[target_feature(enable = "avx2,fma")]
+                    fn avx2<R>(f: impl FnOnce() -> R) -> R {
+                        f()
+                    }
+                    // SAFETY: the processor has AVX2 and FMA (asserted above).
+                    unsafe { avx2(#[inline(always)] || $body $(::<$($gen),*>)? ($($arg),*)) }
+                }
+                #[cfg(not(target_arch = "x86_64"))]
+                {
+                    $body $(::<$($gen),*>)? ($($arg),*)
+                }
+            }
+        }
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Distance in units in the last place between two finite f64 of the same sign.
+    fn ulps(a: f64, b: f64) -> u64 {
+        if a.to_bits() == b.to_bits() {
+            return 0;
+        }
+        assert!(
+            a.is_finite() && b.is_finite() && a.signum() == b.signum(),
+            "{a} {b}"
+        );
+        a.to_bits().abs_diff(b.to_bits())
+    }
+
+    fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = F4> {
+        (0..n).map(move |k| {
+            F4(std::array::from_fn(|j| {
+                lo + (hi - lo) * ((4 * k + j) as f64 + 0.3) / (4 * n) as f64
+            }))
+        })
+    }
+
+    #[test]
+    fn exp_is_within_one_ulp_of_the_library() {
+        let mut worst = 0;
+        for x in grid(-745.0, 709.0, 200_000).chain(grid(-1.0, 1.0, 50_000)) {
+            let y = x.exp();
+            for k in 0..4 {
+                let want = x.0[k].exp();
+                if want >= f64::MIN_POSITIVE {
+                    worst = worst.max(ulps(y.0[k], want));
+                }
+            }
+        }
+        assert!(worst <= 1, "{worst} ulp");
+    }
+
+    #[test]
+    fn ln2_splits_into_an_exact_high_part_and_the_rest() {
+        assert!(LN2_HI.to_bits().trailing_zeros() >= 21);
+        assert_eq!(
+            (LN2_HI + LN2_LO).to_bits(),
+            std::f64::consts::LN_2.to_bits()
+        );
+    }
+
+    #[test]
+    fn exp_edges() {
+        let y = F4([0.0, 710.0, -746.0, f64::NAN]).exp();
+        assert_eq!(y.0[0].to_bits(), 1f64.to_bits());
+        assert!(y.0[1].is_infinite() && y.0[2].to_bits() == 0 && y.0[3].is_nan());
+        let y = F4([f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300]).exp();
+        assert_eq!(
+            y.to_bits(),
+            [f64::INFINITY.to_bits(), 0, f64::INFINITY.to_bits(), 0]
+        );
+        // Subnormal results are approximately right.
+        let y = F4::splat(-740.0).exp().0[0];
+        assert!((y - (-740f64).exp()).abs() <= 1e-3 * (-740f64).exp());
+    }
+
+    #[test]
+    fn exprel_is_within_two_ulp_of_the_library_and_1_at_0() {
+        let mut worst = 0;
+        for x in grid(-60.0, 60.0, 100_000)
+            .chain(grid(-1.0, 1.0, 50_000))
+            .chain(grid(-1e-6, 1e-6, 1000))
+        {
+            let y = x.exprel();
+            for k in 0..4 {
+                let want = x.0[k].exp_m1() / x.0[k];
+                worst = worst.max(ulps(y.0[k], want));
+            }
+        }
+        assert!(worst <= 2, "{worst} ulp");
+        let y = F4([0.0, -0.0, 800.0, -800.0]).exprel();
+        assert_eq!(y.0[0].to_bits(), 1f64.to_bits());
+        assert_eq!(y.0[1].to_bits(), 1f64.to_bits());
+        assert!(y.0[2].is_infinite());
+        assert!((y.0[3] - 1.0 / 800.0).abs() < 1e-18);
+    }
+
+    #[test]
+    fn ln_1p_is_within_two_ulp_of_the_library() {
+        let mut worst = 0;
+        let xs = grid(0.0, 1.0, 50_000)
+            .chain(grid(0.0, 1e-6, 10_000))
+            .chain(grid(1.0, 1e6, 100_000))
+            .chain((-700..700).map(|k| F4::splat(f64::from(k)).exp()));
+        for x in xs {
+            let y = x.ln_1p();
+            for k in 0..4 {
+                let want = x.0[k].ln_1p();
+                let err = (y.0[k] - want).abs();
+                if err > 1e-16 {
+                    worst = worst.max(ulps(y.0[k], want));
+                }
+            }
+        }
+        assert!(worst <= 2, "{worst} ulp");
+        let y = F4([0.0, f64::INFINITY, f64::NAN, f64::MAX]).ln_1p();
+        assert_eq!(y.0[0].to_bits(), 0);
+        assert!(y.0[1].is_infinite() && y.0[2].is_nan());
+        assert!((y.0[3] - f64::MAX.ln()).abs() < 1e-12);
+    }
+
+    #[inline(always)]
+    fn all_three(x: &[F4]) -> Vec<[u64; 4]> {
+        x.iter()
+            .flat_map(|x| [x.exp().to_bits(), x.exprel().to_bits(), x.ln_1p().to_bits()])
+            .collect()
+    }
+
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        let xs: Vec<F4> = grid(-800.0, 800.0, 20_000).collect();
+        let abs: Vec<F4> = xs.iter().map(|x| F4(x.0.map(f64::abs))).collect();
+        let results: Vec<_> = Isa::available()
+            .into_iter()
+            .map(|isa| {
+                (
+                    crate::multiversion!(isa, all_three(&xs)),
+                    crate::multiversion!(isa, all_three(&abs)),
+                )
+            })
+            .collect();
+        for r in &results[1..] {
+            assert!(r == &results[0]);
+        }
+    }
+}
