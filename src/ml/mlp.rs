@@ -18,7 +18,7 @@ use crate::error::NumericalError;
 use crate::simd::{F4, Isa};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
-use std::ops::{Add, Mul};
+use std::ops::{Add, Div, Mul, Sub};
 
 /// Network parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,13 +74,7 @@ fn dot8<R: Copy + Add<Output = R> + Mul<Output = R>>(a: &[R], b: &[R], zero: R) 
 /// Logistic loss of a logit `o` for label `y` ∈ {0, 1}, computed without overflow (with the
 /// lane math, as in training).
 pub fn logistic_loss(o: f64, y: f64) -> f64 {
-    logistic_loss_lanes(F4::splat(o), F4::splat(y)).0[0]
-}
-
-#[inline(always)]
-fn logistic_loss_lanes(o: F4, y: F4) -> F4 {
-    let relu = F4::select(o.gt(F4::splat(0.0)), o, F4::splat(0.0));
-    relu - o * y + (-o.abs()).exp().ln_1p()
+    loss_and_slope(o, y, 1.0).0
 }
 
 impl Mlp {
@@ -176,6 +170,107 @@ impl Mlp {
 /// Networks per batch of [`train_batch`].
 pub const LANES: usize = 4;
 
+/// Below this many hidden units, networks train four at a time in the lanes of an [`F4`];
+/// from it on, one at a time with the hidden units in the vector lanes (a wide network fills
+/// the vector unit by itself, and its parameters stay in cache).
+pub const LANE_BATCH_MAX_HIDDEN: usize = 64;
+
+/// The numbers a kernel computes on: `f64` (one network) or [`F4`] (four).
+trait Val:
+    Copy
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Add<f64, Output = Self>
+    + Sub<f64, Output = Self>
+    + Mul<f64, Output = Self>
+    + Div<f64, Output = Self>
+{
+    fn splat(x: f64) -> Self;
+    fn lane(self, l: usize) -> f64;
+    fn sqrt(self) -> Self;
+    fn abs(self) -> Self;
+    /// The lane math's eˣ (the same bits for f64 and for each lane of F4).
+    fn exp(self) -> Self;
+    /// The lane math's ln(1 + x).
+    fn ln_1p(self) -> Self;
+    /// `self` where `cond` > 0, else 0 (0 where `cond` is NaN).
+    fn where_positive(self, cond: Self) -> Self;
+    /// `a` where `self` < 0, else `b`.
+    fn if_negative(self, a: Self, b: Self) -> Self;
+}
+
+impl Val for f64 {
+    #[inline(always)]
+    fn splat(x: f64) -> f64 {
+        x
+    }
+    #[inline(always)]
+    fn lane(self, _: usize) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn sqrt(self) -> f64 {
+        f64::sqrt(self)
+    }
+    #[inline(always)]
+    fn abs(self) -> f64 {
+        f64::abs(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> f64 {
+        F4::splat(self).exp().0[0]
+    }
+    #[inline(always)]
+    fn ln_1p(self) -> f64 {
+        F4::splat(self).ln_1p().0[0]
+    }
+    #[inline(always)]
+    fn where_positive(self, cond: f64) -> f64 {
+        if cond > 0.0 { self } else { 0.0 }
+    }
+    #[inline(always)]
+    fn if_negative(self, a: f64, b: f64) -> f64 {
+        if self < 0.0 { a } else { b }
+    }
+}
+
+impl Val for F4 {
+    #[inline(always)]
+    fn splat(x: f64) -> F4 {
+        F4::splat(x)
+    }
+    #[inline(always)]
+    fn lane(self, l: usize) -> f64 {
+        self.0[l]
+    }
+    #[inline(always)]
+    fn sqrt(self) -> F4 {
+        F4::sqrt(self)
+    }
+    #[inline(always)]
+    fn abs(self) -> F4 {
+        F4::abs(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> F4 {
+        F4::exp(self)
+    }
+    #[inline(always)]
+    fn ln_1p(self) -> F4 {
+        F4::ln_1p(self)
+    }
+    #[inline(always)]
+    fn where_positive(self, cond: F4) -> F4 {
+        F4::select(cond.gt(F4::splat(0.0)), self, F4::splat(0.0))
+    }
+    #[inline(always)]
+    fn if_negative(self, a: F4, b: F4) -> F4 {
+        F4::select(self.lt(F4::splat(0.0)), a, b)
+    }
+}
+
 /// Up to [`LANES`] networks of the same width, parameter k of network l in lane l of
 /// `params[k]` (a short batch repeats its last network in the spare lanes).
 #[derive(Debug, Clone, PartialEq)]
@@ -216,75 +311,172 @@ impl Batch {
     }
 
     /// Mean logistic loss of every lane over the data, and its gradient written into `grad`
-    /// (same layout as the parameters); `scratch` holds H values.
+    /// (same layout as the parameters); `scratch` holds (number of points) × H values.
     pub fn loss_and_gradient(
         &self,
         xs: &[[f64; 2]],
         ys: &[f64],
         grad: &mut [F4],
-        scratch: &mut [F4],
+        scratch: &mut Vec<F4>,
     ) -> F4 {
         crate::multiversion!(
             Isa::detect(),
-            loss_and_gradient(self, xs, ys, grad, scratch)
+            lanes_loss_and_gradient(self.hidden, &self.params, xs, ys, grad, scratch)
         )
     }
 }
 
+impl Mlp {
+    /// Mean logistic loss over the data, and its gradient written into `grad` (same layout as
+    /// the parameters), with the hidden units in the vector lanes; `scratch` holds H values.
+    /// The same bits as lane l of [`Batch::loss_and_gradient`] for this network.
+    pub fn loss_and_gradient(
+        &self,
+        xs: &[[f64; 2]],
+        ys: &[f64],
+        grad: &mut [f64],
+        scratch: &mut Vec<f64>,
+    ) -> f64 {
+        crate::multiversion!(
+            Isa::detect(),
+            units_loss_and_gradient(self.hidden, &self.params, xs, ys, grad, scratch)
+        )
+    }
+}
+
+/// The parameters of a network (or of four) split into its five groups.
 #[inline(always)]
-fn loss_and_gradient(
-    batch: &Batch,
-    xs: &[[f64; 2]],
-    ys: &[f64],
-    grad: &mut [F4],
-    scratch: &mut [F4],
-) -> F4 {
-    let hdim = batch.hidden;
-    let zero = F4::splat(0.0);
-    grad.fill(zero);
-    let p = &batch.params;
-    let (wx0, wx1, b, wo, bo) = (
-        &p[..hdim],
-        &p[hdim..2 * hdim],
-        &p[2 * hdim..3 * hdim],
-        &p[3 * hdim..4 * hdim],
-        p[4 * hdim],
-    );
-    let n = xs.len() as f64;
-    let mut loss = zero;
+fn split<R: Val>(p: &[R], h: usize) -> (&[R], &[R], &[R], &[R], R) {
+    (
+        &p[..h],
+        &p[h..2 * h],
+        &p[2 * h..3 * h],
+        &p[3 * h..4 * h],
+        p[4 * h],
+    )
+}
+
+/// Hidden activations at x, ReLU(w_x0·x0 + w_x1·x1 + b), into `h`; returns the logit.
+#[inline(always)]
+fn forward<R: Val>(p: &[R], x: [f64; 2], h: &mut [R]) -> R {
+    let (wx0, wx1, b, wo, bo) = split(p, h.len());
+    for (((hj, &a), &c), &bj) in h.iter_mut().zip(wx0).zip(wx1).zip(b) {
+        let z = a * x[0] + c * x[1] + bj;
+        *hj = z.where_positive(z);
+    }
+    bo + dot8(wo, h, R::splat(0.0))
+}
+
+/// The loss of logit `o` for label `y`, and the loss's derivative with respect to `o`
+/// divided by the number of points `n`: one exponential serves both.
+#[inline(always)]
+fn loss_and_slope<R: Val>(o: R, y: f64, n: f64) -> (R, R) {
+    let e = (R::splat(0.0) - o.abs()).exp();
+    let loss = o.where_positive(o) - o * y + e.ln_1p();
+    let p = o.if_negative(e, R::splat(1.0)) / (e + 1.0);
+    (loss, (p - y) / n)
+}
+
+/// Adds one point's gradient: `g` the loss slope, `h` its hidden activations.
+#[inline(always)]
+fn accumulate<R: Val>(p: &[R], grad: &mut [R], x: [f64; 2], g: R, h: &[R]) {
+    let hdim = h.len();
+    let wo = &p[3 * hdim..4 * hdim];
     let (g_x0, rest) = grad.split_at_mut(hdim);
     let (g_x1, rest) = rest.split_at_mut(hdim);
     let (g_b, rest) = rest.split_at_mut(hdim);
     let (g_wo, g_bo) = rest.split_at_mut(hdim);
-    let h = &mut scratch[..hdim];
-    for (x, &y) in xs.iter().zip(ys) {
-        let (x0, x1) = (x[0], x[1]);
-        for (((hj, &a), &c), &bj) in h.iter_mut().zip(wx0).zip(wx1).zip(b) {
-            let z = a * x0 + c * x1 + bj;
-            *hj = F4::select(z.gt(zero), z, zero);
-        }
-        let o = bo + dot8(wo, h, zero);
-        // One exponential serves both the loss and the sigmoid.
-        let e = (-o.abs()).exp();
-        let relu = F4::select(o.gt(zero), o, zero);
-        loss = loss + (relu - o * y + e.ln_1p());
-        let p = F4::select(o.lt(zero), e, F4::splat(1.0)) / (1.0 + e);
-        let g = (p - y) / n;
-        g_bo[0] = g_bo[0] + g;
-        let grads = g_wo
-            .iter_mut()
-            .zip(g_x0.iter_mut())
-            .zip(g_x1.iter_mut())
-            .zip(g_b.iter_mut());
-        for ((((gwo, gx0), gx1), gb), (&hj, &woj)) in grads.zip(h.iter().zip(wo)) {
-            *gwo = *gwo + g * hj;
-            let d = F4::select(hj.gt(zero), g * woj, zero);
-            *gx0 = *gx0 + d * x0;
-            *gx1 = *gx1 + d * x1;
-            *gb = *gb + d;
-        }
+    g_bo[0] = g_bo[0] + g;
+    let grads = g_wo
+        .iter_mut()
+        .zip(g_x0.iter_mut())
+        .zip(g_x1.iter_mut())
+        .zip(g_b.iter_mut());
+    for ((((gwo, gx0), gx1), gb), (&hj, &woj)) in grads.zip(h.iter().zip(wo)) {
+        *gwo = *gwo + g * hj;
+        let d = (g * woj).where_positive(hj);
+        *gx0 = *gx0 + d * x[0];
+        *gx1 = *gx1 + d * x[1];
+        *gb = *gb + d;
+    }
+}
+
+/// Loss and gradient of a wide network, one point at a time with the hidden units in the
+/// vector lanes: forward, loss, backward. `scratch` holds H values.
+#[inline(always)]
+fn units_loss_and_gradient<R: Val>(
+    hdim: usize,
+    p: &[R],
+    xs: &[[f64; 2]],
+    ys: &[f64],
+    grad: &mut [R],
+    scratch: &mut Vec<R>,
+) -> R {
+    grad.fill(R::splat(0.0));
+    scratch.resize(hdim, R::splat(0.0));
+    let n = xs.len() as f64;
+    let mut loss = R::splat(0.0);
+    for (&x, &y) in xs.iter().zip(ys) {
+        let o = forward(p, x, scratch);
+        let (l, g) = loss_and_slope(o, y, n);
+        loss = loss + l;
+        accumulate(p, grad, x, g, scratch);
     }
     loss / n
+}
+
+/// Loss and gradient of four narrow networks in lanes, in three passes over the points so
+/// that each pass is a run of independent work the processor overlaps (a single pass waits on
+/// every point's exponential): the forward pass of every point, then the loss of every point,
+/// then the backward pass in the same point order as [`units_loss_and_gradient`] (the same
+/// sums in the same order, so the same bits). `scratch` holds (number of points) × (H + 2).
+#[inline(always)]
+fn lanes_loss_and_gradient<R: Val>(
+    hdim: usize,
+    p: &[R],
+    xs: &[[f64; 2]],
+    ys: &[f64],
+    grad: &mut [R],
+    scratch: &mut Vec<R>,
+) -> R {
+    grad.fill(R::splat(0.0));
+    let width = hdim + 1;
+    scratch.resize(xs.len() * width, R::splat(0.0));
+    let n = xs.len() as f64;
+    for (&x, row) in xs.iter().zip(scratch.chunks_exact_mut(width)) {
+        let (h, o) = row.split_at_mut(hdim);
+        o[0] = forward(p, x, h);
+    }
+    let mut loss = R::splat(0.0);
+    for (&y, row) in ys.iter().zip(scratch.chunks_exact_mut(width)) {
+        let (l, g) = loss_and_slope(row[hdim], y, n);
+        loss = loss + l;
+        row[hdim] = g;
+    }
+    for (&x, row) in xs.iter().zip(scratch.chunks_exact(width)) {
+        accumulate(p, grad, x, row[hdim], &row[..hdim]);
+    }
+    loss / n
+}
+
+/// One Adam step of every parameter.
+#[inline(always)]
+fn adam<R: Val>(
+    params: &mut [R],
+    grad: &[R],
+    m: &mut [R],
+    v: &mut [R],
+    s: &TrainSettings,
+    (c1, c2): (f64, f64),
+) {
+    for k in 0..params.len() {
+        let g = grad[k];
+        m[k] = m[k] * s.beta1 + g * (1.0 - s.beta1);
+        v[k] = v[k] * s.beta2 + g * (1.0 - s.beta2) * g;
+        let m_hat = m[k] / c1;
+        let v_hat = v[k] / c2;
+        params[k] = params[k] - m_hat * s.learning_rate / (v_hat.sqrt() + s.epsilon);
+    }
 }
 
 /// Trains `net` full batch with Adam; a non-finite loss is an error naming the epoch.
@@ -297,55 +489,139 @@ pub fn train(
     train_batch(&[net], xs, ys, s).remove(0)
 }
 
-/// Trains 1 to [`LANES`] networks of one width together, each exactly as [`train`] would
-/// alone; one result per network, in order.
+/// Trains 1 to [`LANES`] networks of one width, each exactly as [`train`] would alone: four
+/// at a time in vector lanes below [`LANE_BATCH_MAX_HIDDEN`] hidden units, one at a time
+/// above. One result per network, in order.
 pub fn train_batch(
     nets: &[Mlp],
     xs: &[[f64; 2]],
     ys: &[f64],
     s: &TrainSettings,
 ) -> Vec<Result<Trained, NumericalError>> {
-    let batch = Batch::new(nets);
-    crate::multiversion!(Isa::detect(), train_body(batch, xs, ys, s))
+    let isa = Isa::detect();
+    if nets[0].hidden < LANE_BATCH_MAX_HIDDEN {
+        let batch = Batch::new(nets);
+        let (hidden, count) = (batch.hidden, batch.count);
+        let mut params = batch.params;
+        let out = crate::multiversion!(
+            isa,
+            train_body(
+                hidden,
+                count,
+                &mut params,
+                xs,
+                ys,
+                s,
+                lanes_loss_and_gradient::<F4>
+            )
+        );
+        finish(
+            out,
+            |lane| {
+                Batch {
+                    hidden,
+                    count,
+                    params: params.clone(),
+                }
+                .net(lane)
+            },
+            xs,
+            ys,
+        )
+    } else {
+        nets.iter()
+            .map(|net| {
+                let mut params = net.params.clone();
+                let out = crate::multiversion!(
+                    isa,
+                    train_body(
+                        net.hidden,
+                        1,
+                        &mut params,
+                        xs,
+                        ys,
+                        s,
+                        units_loss_and_gradient::<f64>
+                    )
+                );
+                let hidden = net.hidden;
+                finish(
+                    out,
+                    |_| Mlp {
+                        hidden,
+                        params: params.clone(),
+                    },
+                    xs,
+                    ys,
+                )
+                .remove(0)
+            })
+            .collect()
+    }
 }
 
+/// The loss curves (or errors) of a training run, each completed with the final network's loss.
+fn finish(
+    out: Vec<Result<Vec<f64>, NumericalError>>,
+    net: impl Fn(usize) -> Mlp,
+    xs: &[[f64; 2]],
+    ys: &[f64],
+) -> Vec<Result<Trained, NumericalError>> {
+    out.into_iter()
+        .enumerate()
+        .map(|(lane, curve)| {
+            let mut loss_curve = curve?;
+            let net = net(lane);
+            loss_curve.push(net.loss(xs, ys));
+            Ok(Trained { net, loss_curve })
+        })
+        .collect()
+}
+
+type Kernel<R> = fn(usize, &[R], &[[f64; 2]], &[f64], &mut [R], &mut Vec<R>) -> R;
+
+/// Adam on `params` (`count` networks in the lanes of R), returning each network's loss
+/// curve before each update, or the error that stopped it.
 #[inline(always)]
-fn train_body(
-    mut batch: Batch,
+fn train_body<R: Val>(
+    hidden: usize,
+    count: usize,
+    params: &mut [R],
     xs: &[[f64; 2]],
     ys: &[f64],
     s: &TrainSettings,
-) -> Vec<Result<Trained, NumericalError>> {
-    let n_params = batch.params.len();
-    let zero = F4::splat(0.0);
+    kernel: Kernel<R>,
+) -> Vec<Result<Vec<f64>, NumericalError>> {
+    let n_params = params.len();
+    let zero = R::splat(0.0);
     let mut grad = vec![zero; n_params];
     let mut m = vec![zero; n_params];
     let mut v = vec![zero; n_params];
-    let mut scratch = vec![zero; batch.hidden];
-    let mut curves: Vec<Vec<f64>> = vec![Vec::with_capacity(s.epochs + 1); batch.count];
-    let mut failed: Vec<Option<NumericalError>> = vec![None; batch.count];
+    let mut scratch = Vec::new();
+    let mut curves: Vec<Vec<f64>> = vec![Vec::with_capacity(s.epochs + 1); count];
+    let mut failed: Vec<Option<NumericalError>> = vec![None; count];
     let (mut beta1_t, mut beta2_t) = (1.0, 1.0);
     for epoch in 0..s.epochs {
-        let loss = loss_and_gradient(&batch, xs, ys, &mut grad, &mut scratch);
-        for lane in 0..batch.count {
+        let loss = kernel(hidden, params, xs, ys, &mut grad, &mut scratch);
+        for lane in 0..count {
             if failed[lane].is_some() {
                 continue;
             }
             // A NaN can hide behind a ReLU (max(NaN, 0) is 0), so the gradient is checked too.
             match std::iter::once(&loss)
                 .chain(grad.iter())
-                .map(|g| g.0[lane])
+                .map(|g| g.lane(lane))
                 .find(|v| !v.is_finite())
             {
                 Some(bad) => {
                     failed[lane] = Some(NumericalError {
-                        model: format!("MLP training ({} hidden units)", batch.hidden),
+                        model: format!("MLP training ({hidden} hidden units)"),
                         parameters: format!("learning rate {}", s.learning_rate),
                         when: format!("epoch {epoch}"),
                         value: bad,
                     })
                 }
-                None => curves[lane].push(loss.0[lane]),
+                None => curves[lane].push(loss.lane(lane)),
             }
         }
         if failed.iter().all(Option::is_some) {
@@ -353,28 +629,21 @@ fn train_body(
         }
         beta1_t *= s.beta1;
         beta2_t *= s.beta2;
-        let (c1, c2) = (1.0 - beta1_t, 1.0 - beta2_t);
-        for k in 0..n_params {
-            let g = grad[k];
-            m[k] = s.beta1 * m[k] + (1.0 - s.beta1) * g;
-            v[k] = s.beta2 * v[k] + (1.0 - s.beta2) * g * g;
-            let m_hat = m[k] / c1;
-            let v_hat = v[k] / c2;
-            batch.params[k] =
-                batch.params[k] - s.learning_rate * m_hat / (v_hat.sqrt() + s.epsilon);
-        }
+        adam(
+            params,
+            &grad,
+            &mut m,
+            &mut v,
+            s,
+            (1.0 - beta1_t, 1.0 - beta2_t),
+        );
     }
     curves
         .into_iter()
         .zip(failed)
-        .enumerate()
-        .map(|(lane, (mut loss_curve, failed))| match failed {
+        .map(|(c, f)| match f {
             Some(e) => Err(e),
-            None => {
-                let net = batch.net(lane);
-                loss_curve.push(net.loss(xs, ys));
-                Ok(Trained { net, loss_curve })
-            }
+            None => Ok(c),
         })
         .collect()
 }
@@ -390,9 +659,17 @@ mod tests {
         let ys = [1.0, 0.0, 1.0, 0.0];
         let batch = Batch::new(&[Mlp::init(7, 4), net.clone()]);
         let mut grad = vec![F4::splat(0.0); net.params.len()];
-        let mut scratch = vec![F4::splat(0.0); net.hidden];
-        let loss = batch.loss_and_gradient(&xs, &ys, &mut grad, &mut scratch);
+        let loss = batch.loss_and_gradient(&xs, &ys, &mut grad, &mut Vec::new());
         assert_eq!(loss.0[1].to_bits(), net.loss(&xs, &ys).to_bits());
+        // The wide kernel (units in the lanes) gives the same bits as lane 1 of the batch.
+        let mut one = vec![0.0; net.params.len()];
+        let loss_one = net.loss_and_gradient(&xs, &ys, &mut one, &mut Vec::new());
+        assert_eq!(loss_one.to_bits(), loss.0[1].to_bits());
+        assert!(
+            one.iter()
+                .zip(&grad)
+                .all(|(a, b)| a.to_bits() == b.0[1].to_bits())
+        );
         for (k, analytic) in grad.iter().map(|g| g.0[1]).enumerate() {
             let h = 1e-6;
             let (mut up, mut down) = (net.clone(), net.clone());

@@ -156,10 +156,22 @@ impl Lane {
     }
 }
 
+/// Whether no lane needs a look after a step: every V finite and at or below its threshold
+/// (the common case, tested with plain compares the compiler vectorises; a NaN fails both).
+#[inline(always)]
+fn quiet<const L: usize>(ps: &[QifParams; L], v: &[f64; L]) -> bool {
+    let mut quiet = true;
+    for l in 0..L {
+        quiet &= v[l] <= ps[l].v_threshold && v[l] >= f64::MIN;
+    }
+    quiet
+}
+
 /// The clock-driven loop brian2 runs, for `L` neurons at once: `step(p, v)` advances V by one
 /// grid step, the threshold is checked at the end of the step and the spike stamped at the
 /// step's start. A lane that fails (blow-up, too many spikes) keeps its error and stops
 /// counting; the loop ends early when every lane has failed.
+#[inline(always)]
 fn clock_driven<const L: usize>(
     ps: &[QifParams; L],
     duration_ms: f64,
@@ -176,9 +188,14 @@ fn clock_driven<const L: usize>(
         for l in 0..L {
             v[l] = step(&ps[l], v[l]);
         }
+        if quiet(ps, &v) {
+            continue;
+        }
         for l in 0..L {
             let lane = &mut lanes[l];
             if lane.failed.is_some() {
+                // Keeps a finished lane finite and below threshold, off the slow path.
+                v[l] = ps[l].v_reset;
                 continue;
             }
             let outcome = check_finite(&ps[l], v[l], t, method).and_then(|()| {
@@ -201,6 +218,7 @@ fn clock_driven<const L: usize>(
 /// passes the threshold, `crossing(p, v, next, h)` gives the time of the crossing inside the
 /// step, the reset is applied at that instant and the rest of the step is integrated from it
 /// (in that lane alone). A lane stops at its `stop_after_spikes`-th spike (0: never).
+#[inline(always)]
 fn interpolated<const L: usize>(
     ps: &[QifParams; L],
     duration_ms: f64,
@@ -219,9 +237,15 @@ fn interpolated<const L: usize>(
         let t_end = t0 + dt_ms;
         let h = t_end - t0;
         let next: [f64; L] = std::array::from_fn(|l| step(&ps[l], v[l], h));
+        if quiet(ps, &next) {
+            v = next;
+            continue;
+        }
         for l in 0..L {
             let lane = &mut lanes[l];
             if lane.failed.is_some() || lane.done {
+                // Keeps a finished lane finite and below threshold, off the slow path.
+                v[l] = ps[l].v_reset;
                 continue;
             }
             let p = &ps[l];
@@ -306,13 +330,18 @@ pub fn simulate_batch(
     dt_ms: f64,
     stop_after_spikes: u64,
 ) -> Vec<Result<SpikeTrain, NumericalError>> {
+    let isa = crate::simd::Isa::detect();
     batched(ps, |chunk| {
-        lanes(method, chunk, duration_ms, dt_ms, stop_after_spikes)
+        crate::multiversion!(
+            isa,
+            lanes(method, chunk, duration_ms, dt_ms, stop_after_spikes)
+        )
     })
 }
 
 /// `method` for `L` neurons at once: the step and, for the interpolated methods, the crossing
 /// of each method, on the shared clock-driven or event-located loop.
+#[inline(always)]
 fn lanes<const L: usize>(
     method: Method,
     ps: &[QifParams; L],
@@ -349,6 +378,7 @@ fn lanes<const L: usize>(
     }
 }
 
+#[inline(always)]
 fn euler_step(p: &QifParams, v: f64, h: f64) -> f64 {
     v + h * (p.v0 + v * v) / p.tau_ms
 }
@@ -375,6 +405,7 @@ impl Model<1> for QifParams {
     }
 }
 
+#[inline(always)]
 fn rk4_step(p: &QifParams, v: f64, h: f64) -> f64 {
     // The shared RK4 of `conductance`, written out for the one-variable QIF with 1/τ taken
     // once: the generic step divides by τ in every stage, which is most of its cost here.
