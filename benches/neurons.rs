@@ -1,7 +1,9 @@
 //! Benchmarks of the neuron simulations (`cargo bench --bench neurons`):
 //!
 //! - brian2's `IF_curve_Hodgkin_Huxley` workload (100 neurons × 2 s at dt = 0.1 ms,
-//!   exponential Euler), on one thread and on all threads, in neuron-steps per second;
+//!   exponential Euler), on one thread and on all threads, in neuron-steps per second: the
+//!   exact path (one neuron at a time, the C library's exp: brian2's spike counts) and the
+//!   lane kernel (four neurons per vector, the lane math);
 //! - the full Connor–Stevens sweep of the report (every F-I curve, onset and check).
 //!
 //! Times are medians of several runs. With `BRIAN2_PYTHON=/path/to/python` (a Python with
@@ -87,6 +89,54 @@ fn main() {
         tn,
         steps / tn,
         t1 / tn
+    );
+    // The same workload on the lane kernel (four neurons per vector, AVX2 where available):
+    // the fast path of the converged and sweep runs, not brian2-exact.
+    let run_lanes_workload = || {
+        use neuroreport::neuron::conductance::{self, Method, RunSpec};
+        use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
+        use rayon::prelude::*;
+        let model = HodgkinHuxley::default();
+        let spec = RunSpec {
+            method: Method::ExponentialEuler,
+            dt_ms: hh.dt_ms,
+            duration_ms: hh.duration_ms,
+            threshold_mv: hh_fi::THRESHOLD_MV,
+            stop_after_spikes: 0,
+            transient_ms: 0.0,
+            stop_at_rest: false,
+        };
+        let area_cm2 = hh.area_um2 * 1e-8;
+        let currents: Vec<f64> = (0..hh.n_neurons)
+            .map(|i| hh.i_max_na * i as f64 / hh.n_neurons as f64 * 1e-3 / area_cm2)
+            .collect();
+        let total: usize = currents
+            .par_chunks(conductance::LANES)
+            .map(|c| {
+                conductance::run_lanes(&model, model.brian2_initial_state(), c, &spec)
+                    .into_iter()
+                    .map(|r| r.unwrap().len())
+                    .sum::<usize>()
+            })
+            .sum();
+        std::hint::black_box(total);
+    };
+    let l1 = one.install(|| median_seconds(run_lanes_workload, 5));
+    let ln = median_seconds(run_lanes_workload, 5);
+    println!(
+        "  lane kernel ({} neurons per vector, {:?}), 1 thread:  {:.4} s, {:.2e} neuron-steps/s, {:.1} ns per neuron-step (×{:.2} over the exact path)",
+        neuroreport::neuron::conductance::LANES,
+        neuroreport::simd::Isa::detect(),
+        l1,
+        steps / l1,
+        l1 * 1e9 / steps,
+        t1 / l1
+    );
+    println!(
+        "  lane kernel, {} threads: {:.4} s, {:.2e} neuron-steps/s",
+        rayon::current_num_threads(),
+        ln,
+        steps / ln
     );
     match brian2_seconds() {
         Some(b) => println!(

@@ -228,6 +228,16 @@ impl F4 {
         F4::select(x.is_zero(), F4::splat(1.0), em1 / x)
     }
 
+    /// x/(eˣ − 1) = 1/[`F4::exprel`] in every lane, 1 at x = 0, with one division.
+    #[inline(always)]
+    pub fn x_over_expm1(self) -> F4 {
+        let x = self.clamp_nan(-1100.0, 1100.0);
+        let (n, t) = F4::exp_reduce(x);
+        let (a, b) = F4::pow2_split(n);
+        let em1 = (a * b - 1.0) + t * a * b;
+        F4::select(x.is_zero(), F4::splat(1.0), x / em1)
+    }
+
     /// ln(1 + x) in every lane for x ≥ 0 (the domain the kernels use: x is an exponential);
     /// inf for inf, NaN for NaN.
     #[inline(always)]
@@ -465,10 +475,30 @@ mod tests {
         assert!((y.0[3] - f64::MAX.ln()).abs() < 1e-12);
     }
 
+    #[test]
+    fn x_over_expm1_is_the_reciprocal_of_exprel() {
+        let mut worst = 0;
+        for x in grid(-60.0, 60.0, 50_000).chain(grid(-1e-6, 1e-6, 1000)) {
+            let y = x.x_over_expm1();
+            for k in 0..4 {
+                worst = worst.max(ulps(y.0[k], x.0[k] / x.0[k].exp_m1()));
+            }
+        }
+        assert!(worst <= 2, "{worst} ulp");
+        assert_eq!(F4::splat(0.0).x_over_expm1().0[0].to_bits(), 1f64.to_bits());
+    }
+
     #[inline(always)]
     fn all_three(x: &[F4]) -> Vec<[u64; 4]> {
         x.iter()
-            .flat_map(|x| [x.exp().to_bits(), x.exprel().to_bits(), x.ln_1p().to_bits()])
+            .flat_map(|x| {
+                [
+                    x.exp().to_bits(),
+                    x.exprel().to_bits(),
+                    x.ln_1p().to_bits(),
+                    x.x_over_expm1().to_bits(),
+                ]
+            })
             .collect()
     }
 

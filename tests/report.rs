@@ -133,6 +133,23 @@ fn report_has_every_figure_data_file_and_section() {
         "the page holds an absolute path"
     );
     assert!(out.join("manifest.json").is_file());
+    assert_alt_texts_are_rounded(&html);
+}
+
+/// Every figure's alt text (read aloud by a screen reader) gives its numbers rounded: no run
+/// of seven or more digits after a decimal point.
+fn assert_alt_texts_are_rounded(html: &str) {
+    let mut labels = 0;
+    for part in html.split("aria-label=\"").skip(1) {
+        let label = part.split('"').next().unwrap();
+        labels += 1;
+        let long = label
+            .split('.')
+            .skip(1)
+            .any(|after| after.chars().take_while(char::is_ascii_digit).count() >= 7);
+        assert!(!long, "unrounded number in the alt text: {label}");
+    }
+    assert!(labels >= 10, "only {labels} alt texts");
 }
 
 #[test]

@@ -160,21 +160,23 @@ pub fn mechanism(
         value: f64::NAN,
     })?;
     rest[0] += 0.01;
-    let latencies = LATENCY_OFFSETS
-        .par_iter()
-        .map(|&d| {
-            let spec = RunSpec {
-                method: Method::Rk4,
-                dt_ms: cycle.dt_ms,
-                duration_ms: 5000.0,
-                threshold_mv: cycle.threshold_mv,
-                stop_after_spikes: 5,
-                transient_ms: 0.0,
-                stop_at_rest: true,
-            };
-            let t = conductance::run(m, rest, rheobase + d, &spec)?;
+    let spec = RunSpec {
+        method: Method::Rk4,
+        dt_ms: cycle.dt_ms,
+        duration_ms: 5000.0,
+        threshold_mv: cycle.threshold_mv,
+        stop_after_spikes: 5,
+        transient_ms: 0.0,
+        stop_at_rest: true,
+    };
+    let currents: Vec<f64> = LATENCY_OFFSETS.iter().map(|d| rheobase + d).collect();
+    let latencies = conductance::run_all(m, rest, &currents, &spec)
+        .into_iter()
+        .zip(&currents)
+        .map(|(t, &current)| {
+            let t = t?;
             Ok((t.len() >= 5).then(|| Latency {
-                current: rheobase + d,
+                current,
                 latency_ms: t[0],
                 isi_ms: t[4] - t[3],
             }))

@@ -7,8 +7,7 @@ use crate::analysis::bifurcation::{
     self, Classification, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation, RestLoss, Scan,
 };
 use crate::error::NumericalError;
-use crate::neuron::conductance::{self, Method, Model, RunSpec};
-use rayon::prelude::*;
+use crate::neuron::conductance::{self, LaneModel, Method, Model, RunSpec};
 
 /// The voltage window of every rest-branch scan (mV), and its grid step.
 pub const SCAN: Scan = Scan {
@@ -183,7 +182,7 @@ const SQRT_LAW_MIN_POINTS: usize = 3;
 /// Measures the rate at each of [`SQRT_LAW_OFFSETS`] above `fold` from `start` (a state from
 /// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law; `None`
 /// when fewer than [`SQRT_LAW_MIN_POINTS`] offsets close to the fold fire (no fit to show).
-pub fn sqrt_law<M: Model<N>, const N: usize>(
+pub fn sqrt_law<M: LaneModel<N>, const N: usize>(
     m: &M,
     fold: f64,
     start: [f64; N],
@@ -198,20 +197,21 @@ pub fn sqrt_law<M: Model<N>, const N: usize>(
         c.threshold_mv,
     )?;
     // Independent runs, the longest ones (closest to the fold) tens of seconds of model time:
-    // in parallel, collected in order.
-    let rates_hz: Vec<f64> = SQRT_LAW_OFFSETS
-        .par_iter()
-        .map(|&d| {
-            let spec = RunSpec {
-                method: Method::Rk4,
-                dt_ms: c.dt_ms,
-                duration_ms: SQRT_LAW_MAX_MS,
-                threshold_mv: c.threshold_mv,
-                stop_after_spikes: SQRT_LAW_SPIKES,
-                transient_ms: 0.0,
-                stop_at_rest: true,
-            };
-            let t = conductance::run(m, on_cycle.state, fold + d, &spec)?;
+    // four at a time on the lane math, in parallel, collected in order.
+    let spec = RunSpec {
+        method: Method::Rk4,
+        dt_ms: c.dt_ms,
+        duration_ms: SQRT_LAW_MAX_MS,
+        threshold_mv: c.threshold_mv,
+        stop_after_spikes: SQRT_LAW_SPIKES,
+        transient_ms: 0.0,
+        stop_at_rest: true,
+    };
+    let currents: Vec<f64> = SQRT_LAW_OFFSETS.iter().map(|d| fold + d).collect();
+    let rates_hz: Vec<f64> = conductance::run_all(m, on_cycle.state, &currents, &spec)
+        .into_iter()
+        .map(|t| {
+            let t = t?;
             Ok(if t.len() >= SQRT_LAW_SPIKES {
                 3000.0 / (t[t.len() - 1] - t[t.len() - 4])
             } else {

@@ -272,11 +272,13 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
     let (ga2, rh2) = series(Convention::FixedTotal, |c| c.onset.rheobase);
     let (_, on1) = series(Convention::FixedGk, |c| c.onset.onset_rate_hz);
     let (_, on2) = series(Convention::FixedTotal, |c| c.onset.onset_rate_hz);
+    // Read aloud: three significant digits, as in the text.
     let span = |xs: &[f64]| {
+        let sig = |x: f64| crate::render::format::sig(x, 3);
         format!(
             "{} to {}",
-            fmt(xs.first().copied().unwrap_or(0.0)),
-            fmt(xs.last().copied().unwrap_or(0.0))
+            sig(xs.first().copied().unwrap_or(0.0)),
+            sig(xs.last().copied().unwrap_or(0.0))
         )
     };
     let alt = format!(

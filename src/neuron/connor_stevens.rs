@@ -57,11 +57,24 @@ pub struct Gate<R = f64> {
     pub tau: R,
 }
 
-#[inline(always)]
-fn from_rates<R: Real>(alpha: R, beta: R) -> Gate<R> {
-    Gate {
-        inf: alpha / (alpha + beta),
-        tau: R::c(1.0) / (alpha + beta),
+/// Opening and closing rates (1/ms) of a gate with α–β kinetics (of one neuron, or of four).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates<R = f64> {
+    /// α.
+    pub alpha: R,
+    /// β.
+    pub beta: R,
+}
+
+impl<R: Real> Rates<R> {
+    /// x∞ = α/(α + β) and τ = 1/(α + β).
+    #[inline(always)]
+    pub fn gate(self) -> Gate<R> {
+        let sum = self.alpha + self.beta;
+        Gate {
+            inf: self.alpha / sum,
+            tau: R::c(1.0) / sum,
+        }
     }
 }
 
@@ -75,28 +88,49 @@ impl ConnorStevens {
         }
     }
 
+    /// Rates of the sodium activation m.
+    #[inline(always)]
+    pub fn m_rates<R: Real>(&self, v: R) -> Rates<R> {
+        Rates {
+            alpha: R::c(3.8) * x_over_one_minus_exp_neg((v + 29.7) * 0.1),
+            beta: R::c(15.2) * ((v + 54.7) * -0.0556).exp(),
+        }
+    }
+
+    /// Rates of the sodium inactivation h.
+    #[inline(always)]
+    pub fn h_rates<R: Real>(&self, v: R) -> Rates<R> {
+        Rates {
+            alpha: R::c(0.266) * ((v + 48.0) * -0.05).exp(),
+            beta: R::c(3.8) / (R::c(1.0) + ((v + 18.0) * -0.1).exp()),
+        }
+    }
+
+    /// Rates of the delayed-rectifier activation n.
+    #[inline(always)]
+    pub fn n_rates<R: Real>(&self, v: R) -> Rates<R> {
+        Rates {
+            alpha: R::c(0.2) * x_over_one_minus_exp_neg((v + 45.7) * 0.1),
+            beta: R::c(0.25) * ((v + 55.7) * -0.0125).exp(),
+        }
+    }
+
     /// Sodium activation m.
     #[inline(always)]
     pub fn m<R: Real>(&self, v: R) -> Gate<R> {
-        let alpha = R::c(3.8) * x_over_one_minus_exp_neg((v + 29.7) * 0.1);
-        let beta = R::c(15.2) * ((v + 54.7) * -0.0556).exp();
-        from_rates(alpha, beta)
+        self.m_rates(v).gate()
     }
 
     /// Sodium inactivation h.
     #[inline(always)]
     pub fn h<R: Real>(&self, v: R) -> Gate<R> {
-        let alpha = R::c(0.266) * ((v + 48.0) * -0.05).exp();
-        let beta = R::c(3.8) / (R::c(1.0) + ((v + 18.0) * -0.1).exp());
-        from_rates(alpha, beta)
+        self.h_rates(v).gate()
     }
 
     /// Delayed-rectifier activation n.
     #[inline(always)]
     pub fn n<R: Real>(&self, v: R) -> Gate<R> {
-        let alpha = R::c(0.2) * x_over_one_minus_exp_neg((v + 45.7) * 0.1);
-        let beta = R::c(0.25) * ((v + 55.7) * -0.0125).exp();
-        from_rates(alpha, beta)
+        self.n_rates(v).gate()
     }
 
     /// A-current activation a.
@@ -132,14 +166,20 @@ impl ConnorStevens {
         let a_v =
             (R::c(self.g_l * self.e_l) + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
                 / self.c_m;
-        let gate = |g: Gate<R>| (g.inf / g.tau, R::c(-1.0) / g.tau);
+        // dx/dt = α − (α + β)x for the α–β gates and (x∞ − x)/τ for the others, with as
+        // few divisions as the rates allow (they are most of the arithmetic's cost).
+        let kinetic = |r: Rates<R>| (r.alpha, -(r.alpha + r.beta));
+        let relaxing = |g: Gate<R>| {
+            let rate = R::c(1.0) / g.tau;
+            (g.inf * rate, -rate)
+        };
         [
             (a_v, -g_total / self.c_m),
-            gate(self.m(v)),
-            gate(self.h(v)),
-            gate(self.n(v)),
-            gate(self.a(v)),
-            gate(self.b(v)),
+            kinetic(self.m_rates(v)),
+            kinetic(self.h_rates(v)),
+            kinetic(self.n_rates(v)),
+            relaxing(self.a(v)),
+            relaxing(self.b(v)),
         ]
     }
 
