@@ -21,9 +21,22 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 #[repr(C, align(32))]
 pub struct F4(pub [f64; 4]);
 
-/// Four lane conditions, from the comparisons of [`F4`].
+/// Four lane conditions, from the comparisons of [`F4`]: all ones where true, zero where
+/// false (the layout of a vector compare, so selects compile to bitwise operations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct M4(pub [bool; 4]);
+pub struct M4(pub [u64; 4]);
+
+impl M4 {
+    #[inline(always)]
+    fn from_fn(f: impl Fn(usize) -> bool) -> M4 {
+        M4(std::array::from_fn(|k| if f(k) { u64::MAX } else { 0 }))
+    }
+
+    /// Lane k holds.
+    pub fn lane(self, k: usize) -> bool {
+        self.0[k] != 0
+    }
+}
 
 macro_rules! lanewise {
     ($trait:ident, $method:ident, $op:tt) => {
@@ -141,27 +154,27 @@ impl F4 {
     /// Lanes where self < other (false where either is NaN).
     #[inline(always)]
     pub fn lt(self, other: F4) -> M4 {
-        M4(std::array::from_fn(|k| self.0[k] < other.0[k]))
+        M4::from_fn(|k| self.0[k] < other.0[k])
     }
 
     /// Lanes where self > other (false where either is NaN).
     #[inline(always)]
     pub fn gt(self, other: F4) -> M4 {
-        M4(std::array::from_fn(|k| self.0[k] > other.0[k]))
+        M4::from_fn(|k| self.0[k] > other.0[k])
     }
 
     /// Lanes where self is ±0.
     #[inline(always)]
     pub fn is_zero(self) -> M4 {
-        M4(self.0.map(|x| x.to_bits() << 1 == 0))
+        M4::from_fn(|k| self.0[k].to_bits() << 1 == 0)
     }
 
     /// `a` where `m` holds, `b` elsewhere.
     #[inline(always)]
     pub fn select(m: M4, a: F4, b: F4) -> F4 {
-        F4(std::array::from_fn(
-            |k| if m.0[k] { a.0[k] } else { b.0[k] },
-        ))
+        F4(std::array::from_fn(|k| {
+            f64::from_bits((m.0[k] & a.0[k].to_bits()) | (!m.0[k] & b.0[k].to_bits()))
+        }))
     }
 
     /// x rounded to the nearest integer (ties to even), for |x| < 2⁵¹, and the bits of
@@ -268,7 +281,7 @@ impl F4 {
     /// Lanes that are finite.
     #[inline(always)]
     pub fn is_finite(self) -> M4 {
-        M4(self.0.map(f64::is_finite))
+        M4::from_fn(|k| self.0[k].is_finite())
     }
 
     /// The bits of every lane, for comparisons in tests.

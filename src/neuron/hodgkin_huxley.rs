@@ -129,17 +129,18 @@ impl Model<4> for HodgkinHuxley {
 
 impl LaneModel<4> for HodgkinHuxley {
     /// The rates of [`HodgkinHuxley::m_rates`] and the others, rearranged for four neurons
-    /// with four divisions instead of nine: c/exprel(x) as c·x/(eˣ − 1), and 1/C_m taken once.
+    /// with four divisions instead of thirteen: c/exprel(x) as c·x/(eˣ − 1), the constant
+    /// divisors as multiplications, and 1/C_m taken once.
     #[inline(always)]
     fn linear_lanes(&self, s: &[F4; 4], input: F4) -> [(F4, F4); 4] {
         let [v, m, n, h] = *s;
         let vt = self.v_t;
-        let alpha_m = ((13.0 - v + vt) / 4.0).x_over_expm1() * (0.32 * 4.0);
-        let beta_m = ((v - vt - 40.0) / 5.0).x_over_expm1() * (0.28 * 5.0);
-        let alpha_n = ((15.0 - v + vt) / 5.0).x_over_expm1() * (0.032 * 5.0);
-        let beta_n = ((10.0 - v + vt) / 40.0).exp() * 0.5;
-        let alpha_h = ((17.0 - v + vt) / 18.0).exp() * 0.128;
-        let beta_h = 4.0 / (((40.0 - v + vt) / 5.0).exp() + 1.0);
+        let alpha_m = ((13.0 - v + vt) * 0.25).x_over_expm1() * (0.32 * 4.0);
+        let beta_m = ((v - vt - 40.0) * 0.2).x_over_expm1() * (0.28 * 5.0);
+        let alpha_n = ((15.0 - v + vt) * 0.2).x_over_expm1() * (0.032 * 5.0);
+        let beta_n = ((10.0 - v + vt) * (1.0 / 40.0)).exp() * 0.5;
+        let alpha_h = ((17.0 - v + vt) * (1.0 / 18.0)).exp() * 0.128;
+        let beta_h = 4.0 / (((40.0 - v + vt) * 0.2).exp() + 1.0);
         let gna = m * m * m * h * self.g_na;
         let gk = n * n * n * n * self.g_kd;
         let g_total = gna + gk + self.g_l;
