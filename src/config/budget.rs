@@ -12,20 +12,24 @@ use super::Config;
 
 /// Cost of one LIF neuron-step (exact update, brian2's refractoriness), ns.
 pub const LIF_NS_PER_STEP: f64 = 4.0;
-/// Cost of one QIF forward-Euler step, ns.
-pub const QIF_EULER_NS_PER_STEP: f64 = 3.0;
-/// Cost of one QIF RK4 step with spike interpolation, ns (four inputs stepped together).
-pub const QIF_RK4_NS_PER_STEP: f64 = 15.0;
-/// Cost of one Hodgkin–Huxley exponential-Euler neuron-step, ns.
-pub const HH_EXP_EULER_NS_PER_STEP: f64 = 100.0;
-/// Cost of one Hodgkin–Huxley RK4 neuron-step, ns.
-pub const HH_RK4_NS_PER_STEP: f64 = 280.0;
+/// Cost of one QIF forward-Euler step, ns (sixteen inputs stepped together; the convergence
+/// study's three methods per step size are counted in it).
+pub const QIF_EULER_NS_PER_STEP: f64 = 2.5;
+/// Cost of one QIF RK4 step with spike interpolation, ns, averaged over the whole duration
+/// (sixteen inputs stepped together; a run stops after its 21st spike).
+pub const QIF_RK4_NS_PER_STEP: f64 = 3.0;
+/// Cost of one Hodgkin–Huxley exponential-Euler neuron-step, ns (the exact path, one neuron
+/// at a time).
+pub const HH_EXP_EULER_NS_PER_STEP: f64 = 125.0;
+/// Cost of one Hodgkin–Huxley RK4 neuron-step, ns (four neurons per vector), with the onset
+/// analysis's share.
+pub const HH_RK4_NS_PER_STEP: f64 = 160.0;
 /// Cost of one Connor–Stevens step (RK4 or exponential Euler), ns, averaged over the sweep's
 /// runs, most of which stop early once they have the spikes for a rate.
-pub const CS_NS_PER_STEP: f64 = 210.0;
+pub const CS_NS_PER_STEP: f64 = 103.0;
 /// Cost of one training sample through one hidden unit for one epoch (forward and backward),
 /// ns.
-pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 2.9;
+pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.6;
 
 /// Largest estimated work, in seconds of one core, run without `--allow-long`.
 pub const MAX_CORE_SECONDS: f64 = 300.0;

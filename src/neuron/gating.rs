@@ -28,6 +28,8 @@ pub trait Real:
     fn exp(self) -> Self;
     /// (eˣ − 1)/x, 1 at x = 0.
     fn exprel(self) -> Self;
+    /// 1/exprel(x) = x/(eˣ − 1), 1 at x = 0.
+    fn inv_exprel(self) -> Self;
     /// ln(1 + x).
     fn ln_1p(self) -> Self;
     /// x⁴.
@@ -46,6 +48,10 @@ impl Real for f64 {
     #[inline(always)]
     fn exprel(self) -> f64 {
         exprel(self)
+    }
+    #[inline(always)]
+    fn inv_exprel(self) -> f64 {
+        1.0 / exprel(self)
     }
     #[inline(always)]
     fn ln_1p(self) -> f64 {
@@ -71,6 +77,11 @@ impl Real for F4 {
         F4::exprel(self)
     }
     #[inline(always)]
+    fn inv_exprel(self) -> F4 {
+        // One division instead of two.
+        F4::x_over_expm1(self)
+    }
+    #[inline(always)]
     fn ln_1p(self) -> F4 {
         F4::ln_1p(self)
     }
@@ -94,7 +105,7 @@ pub fn exprel(x: f64) -> f64 {
 /// x/(1 − e^(−x)) = 1/exprel(−x), the form of α_m and α_n in Hodgkin–Huxley-type models.
 #[inline(always)]
 pub fn x_over_one_minus_exp_neg<R: Real>(x: R) -> R {
-    R::c(1.0) / (-x).exprel()
+    (-x).inv_exprel()
 }
 
 #[cfg(test)]
