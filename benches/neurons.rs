@@ -15,6 +15,9 @@ mod common;
 use common::median_seconds;
 use neuroreport::config::Config;
 use neuroreport::experiments::{connor_stevens, hh_fi};
+use neuroreport::neuron::conductance::{self, Method, RunSpec};
+use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
+use rayon::prelude::*;
 
 fn brian2_seconds() -> Option<f64> {
     let python = std::env::var("BRIAN2_PYTHON").ok()?;
@@ -49,26 +52,26 @@ fn main() {
         .num_threads(1)
         .build()
         .unwrap();
+    let model = HodgkinHuxley::default();
+    let spec = RunSpec {
+        method: Method::ExponentialEuler,
+        dt_ms: hh.dt_ms,
+        duration_ms: hh.duration_ms,
+        threshold_mv: hh_fi::THRESHOLD_MV,
+        stop_after_spikes: 0,
+        transient_ms: 0.0,
+        stop_at_rest: false,
+    };
+    let area_cm2 = hh.area_um2 * 1e-8;
+    let currents: Vec<f64> = (0..hh.n_neurons)
+        .map(|i| hh.i_max_na * i as f64 / hh.n_neurons as f64 * 1e-3 / area_cm2)
+        .collect();
+    // brian2's exact path: one neuron at a time, the C library's exp.
     let run_brian2_workload = || {
-        use neuroreport::neuron::conductance::{self, Method, RunSpec};
-        use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
-        use rayon::prelude::*;
-        let model = HodgkinHuxley::default();
-        let spec = RunSpec {
-            method: Method::ExponentialEuler,
-            dt_ms: hh.dt_ms,
-            duration_ms: hh.duration_ms,
-            threshold_mv: hh_fi::THRESHOLD_MV,
-            stop_after_spikes: 0,
-            transient_ms: 0.0,
-            stop_at_rest: false,
-        };
-        let area_cm2 = hh.area_um2 * 1e-8;
-        let total: usize = (0..hh.n_neurons)
-            .into_par_iter()
-            .map(|i| {
-                let current = hh.i_max_na * i as f64 / hh.n_neurons as f64 * 1e-3 / area_cm2;
-                conductance::run(&model, model.brian2_initial_state(), current, &spec)
+        let total: usize = currents
+            .par_iter()
+            .map(|&i| {
+                conductance::run(&model, model.brian2_initial_state(), i, &spec)
                     .unwrap()
                     .len()
             })
@@ -93,23 +96,6 @@ fn main() {
     // The same workload on the lane kernel (four neurons per vector, AVX2 where available):
     // the fast path of the converged and sweep runs, not brian2-exact.
     let run_lanes_workload = || {
-        use neuroreport::neuron::conductance::{self, Method, RunSpec};
-        use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
-        use rayon::prelude::*;
-        let model = HodgkinHuxley::default();
-        let spec = RunSpec {
-            method: Method::ExponentialEuler,
-            dt_ms: hh.dt_ms,
-            duration_ms: hh.duration_ms,
-            threshold_mv: hh_fi::THRESHOLD_MV,
-            stop_after_spikes: 0,
-            transient_ms: 0.0,
-            stop_at_rest: false,
-        };
-        let area_cm2 = hh.area_um2 * 1e-8;
-        let currents: Vec<f64> = (0..hh.n_neurons)
-            .map(|i| hh.i_max_na * i as f64 / hh.n_neurons as f64 * 1e-3 / area_cm2)
-            .collect();
         let total: usize = currents
             .par_chunks(conductance::LANES)
             .map(|c| {
@@ -125,7 +111,7 @@ fn main() {
     let ln = median_seconds(run_lanes_workload, 5);
     println!(
         "  lane kernel ({} neurons per vector, {:?}), 1 thread:  {:.4} s, {:.2e} neuron-steps/s, {:.1} ns per neuron-step (×{:.2} over the exact path)",
-        neuroreport::neuron::conductance::LANES,
+        conductance::LANES,
         neuroreport::simd::Isa::detect(),
         l1,
         steps / l1,
