@@ -1,16 +1,16 @@
-//! Four f64 lanes ([`F4`]) and the elementary functions the neuron kernels need on them:
-//! [`F4::exp`], [`F4::exprel`] and [`F4::ln_1p`], branch-free polynomials written in plain
-//! arithmetic so the compiler turns them into vector code.
+//! Four f64 lanes ([`F4`]) and the elementary functions the neuron and network kernels need
+//! on them: [`F4::exp`], [`F4::exprel`], [`F4::x_over_expm1`] and [`F4::ln_1p`], branch-free
+//! polynomials written in plain arithmetic so the compiler turns them into vector code.
 //!
 //! **Portable and identical.** Nothing here asks for a processor feature. A kernel that wants
-//! AVX2 is compiled twice through [`Isa`]: once for the baseline x86-64 (SSE2) and once under
-//! `#[target_feature(enable = "avx2,fma")]`, and the faster one is chosen at run time. Rust
-//! never contracts `a * b + c` into a fused multiply-add on its own (no fast-math), and every
-//! operation used here is correctly rounded by IEEE 754 on both paths, so the two give the same
-//! bits; `tests` checks it.
+//! AVX2 is compiled twice with [`multiversion!`](crate::multiversion): once for the baseline
+//! x86-64 (SSE2) and once under `#[target_feature(enable = "avx2,fma")]`, and [`Isa::detect`]
+//! picks at run time. Rust never contracts `a * b + c` into a fused multiply-add on its own (no
+//! fast-math), and every operation used here is correctly rounded by IEEE 754 on both paths, so
+//! the two give the same bits; `tests` checks it.
 //!
-//! **Accuracy.** Against the C library: `exp` within 1 ulp, `exprel` within 2 ulp, `ln_1p` within 2 ulp
-//! plus 1e-16 absolute (tested over their whole working range). They are not the library's
+//! **Accuracy.** Against the C library: `exp` within 1 ulp; `exprel`, `x_over_expm1` and
+//! `ln_1p` within 2 ulp (`ln_1p` plus 1e-16 absolute), tested over their working range. They are not the library's
 //! functions, so a kernel built on them is a different (equally accurate) rounding of the same
 //! model: runs that must agree with brian2 spike for spike keep the library path.
 
