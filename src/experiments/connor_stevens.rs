@@ -482,17 +482,49 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), &currents))
         .collect::<Result<_, _>>()?;
     let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
-    let onsets: Vec<Onset> = models
-        .par_iter()
-        .enumerate()
-        .map(|(k, &(g_a, g_k))| {
-            p.onset(
-                &ConnorStevens::with_conductances(g_a, g_k),
-                &currents,
-                per_model[k],
+    let max_ga = cfg
+        .g_a_values
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let standard_model = ConnorStevens::with_conductances(max_ga, cfg.g_k);
+    // Step-size check on the standard model: RK4 at dt/2, and exponential Euler at brian2's dt.
+    let half = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms / 2.0,
+        meter,
+    };
+    let brian2 = Protocol {
+        cfg,
+        method: Method::ExponentialEuler,
+        dt_ms: cfg.brian2_dt_ms,
+        meter,
+    };
+    // The onsets of every model and the step-size checks are independent: run together.
+    let (onsets, (half_rates, brian2_rates)) = rayon::join(
+        || {
+            models
+                .par_iter()
+                .enumerate()
+                .map(|(k, &(g_a, g_k))| {
+                    p.onset(
+                        &ConnorStevens::with_conductances(g_a, g_k),
+                        &currents,
+                        per_model[k],
+                    )
+                })
+                .collect::<Result<Vec<Onset>, CsError>>()
+        },
+        || {
+            rayon::join(
+                || half.curve(&standard_model, &currents),
+                || brian2.curve(&standard_model, &currents),
             )
-        })
-        .collect::<Result<_, _>>()?;
+        },
+    );
+    let onsets = onsets?;
+    let checks: Vec<(f64, f64)> = half_rates?.into_iter().zip(brian2_rates?).collect();
     let index =
         |g_a: f64, g_k: f64| model_index(&models, g_a, g_k).expect("every setting was simulated");
     let curves: Vec<CsCurve> = settings
@@ -508,49 +540,21 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             }
         })
         .collect();
-    let max_ga = cfg
-        .g_a_values
-        .iter()
-        .cloned()
-        .fold(f64::NEG_INFINITY, f64::max);
     let standard = curves
         .iter()
         .position(|c| c.convention == Convention::FixedGk && c.g_a.to_bits() == max_ga.to_bits())
         .expect("the sweep has a largest g_A");
 
-    // Traces: the standard model and the same total K conductance with the A-current blocked,
-    // each PROBE_ABOVE_UA above its own rheobase.
+    // The same total K conductance with the A-current blocked: its onset is the sweep's own
+    // when the sweep holds that model (it does with g_K + g_A fixed at the standard total).
     let blocked = ConnorStevens::with_conductances(0.0, ((cfg.g_k + max_ga) * 1e9).round() / 1e9);
-    let standard_model = ConnorStevens::with_conductances(max_ga, cfg.g_k);
-    let blocked_rates = index_or_run(&models, &per_model, &p, &blocked, &currents)?;
-    let blocked_onset = p.onset(&blocked, &currents, &blocked_rates)?;
-    let traces = vec![
-        trace(
-            &p,
-            &standard_model,
-            curves[standard].onset.rheobase + PROBE_ABOVE_UA,
-        )?,
-        trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA)?,
-    ];
-
-    // Step-size check on the standard model: RK4 at dt/2, and exponential Euler at brian2's dt.
-    let half = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms / 2.0,
-        meter,
+    let blocked_onset = match model_index(&models, blocked.g_a, blocked.g_k) {
+        Some(k) => onsets[k].clone(),
+        None => {
+            let rates = p.curve(&blocked, &currents)?;
+            p.onset(&blocked, &currents, &rates)?
+        }
     };
-    let brian2 = Protocol {
-        cfg,
-        method: Method::ExponentialEuler,
-        dt_ms: cfg.brian2_dt_ms,
-        meter,
-    };
-    let (half_rates, brian2_rates) = rayon::join(
-        || half.curve(&standard_model, &currents),
-        || brian2.curve(&standard_model, &currents),
-    );
-    let checks: Vec<(f64, f64)> = half_rates?.into_iter().zip(brian2_rates?).collect();
     let reference = &curves[standard].rate_hz;
     let mut max_relative_change: f64 = 0.0;
     let mut firing_disagreements = 0;
@@ -579,23 +583,6 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let diagram_curves: Vec<&CsCurve> = std::iter::once(&curves[standard])
         .chain(type_two_example)
         .collect();
-    let ((type_changes, snic_law), diagrams) = rayon::join(
-        || {
-            rayon::join(
-                || cs_analysis::type_changes(cfg, &curves, &cycle),
-                || cs_analysis::snic_law(&curves[standard], &cycle),
-            )
-        },
-        || {
-            diagram_curves
-                .par_iter()
-                .map(|c| cs_analysis::diagram(c, tolerance, &cycle))
-                .collect::<Result<Vec<_>, NumericalError>>()
-        },
-    );
-    let (type_changes, snic_law, diagrams) = (type_changes?, snic_law?, diagrams?);
-    let mechanism =
-        cs_analysis::mechanism(&standard_model, curves[standard].onset.rheobase, &cycle)?;
     let widest = curves
         .iter()
         .filter_map(|c| {
@@ -606,10 +593,50 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c);
-    let ramp = match widest {
-        Some(c) => cs_analysis::ramp(c, &cycle)?,
-        None => None,
-    };
+    let rheobase = curves[standard].onset.rheobase;
+    // Everything below depends on the curves only: the traces (each PROBE_ABOVE_UA above its
+    // own rheobase), the type changes, the square-root law, the diagrams, the mechanism and
+    // the ramp, all at once.
+    let ((traces, (type_changes, snic_law)), (diagrams, (mechanism, ramp))) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let (a, b) = rayon::join(
+                        || trace(&p, &standard_model, rheobase + PROBE_ABOVE_UA),
+                        || trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA),
+                    );
+                    Ok::<_, NumericalError>(vec![a?, b?])
+                },
+                || {
+                    rayon::join(
+                        || cs_analysis::type_changes(cfg, &curves, &cycle),
+                        || cs_analysis::snic_law(&curves[standard], &cycle),
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    diagram_curves
+                        .par_iter()
+                        .map(|c| cs_analysis::diagram(c, tolerance, &cycle))
+                        .collect::<Result<Vec<_>, NumericalError>>()
+                },
+                || {
+                    rayon::join(
+                        || cs_analysis::mechanism(&standard_model, rheobase, &cycle),
+                        || match widest {
+                            Some(c) => cs_analysis::ramp(c, &cycle),
+                            None => Ok(None),
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let (traces, type_changes, snic_law) = (traces?, type_changes?, snic_law?);
+    let (diagrams, mechanism, ramp) = (diagrams?, mechanism?, ramp?);
     Ok(CsResult {
         currents,
         standard,
@@ -636,20 +663,6 @@ fn model_index(models: &[(f64, f64)], g_a: f64, g_k: f64) -> Option<usize> {
     models
         .iter()
         .position(|m| m.0.to_bits() == g_a.to_bits() && m.1.to_bits() == g_k.to_bits())
-}
-
-/// The sweep rates of `m` if it was part of the sweep, else a fresh sweep.
-fn index_or_run(
-    models: &[(f64, f64)],
-    per_model: &[&[f64]],
-    p: &Protocol,
-    m: &ConnorStevens,
-    currents: &[f64],
-) -> Result<Vec<f64>, NumericalError> {
-    if let Some(k) = model_index(models, m.g_a, m.g_k) {
-        return Ok(per_model[k].to_vec());
-    }
-    p.curve(m, currents)
 }
 
 #[cfg(test)]
