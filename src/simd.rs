@@ -228,26 +228,29 @@ impl F4 {
         (1.0 + t) * a * b
     }
 
-    /// (eˣ − 1)/x in every lane, 1 at x = 0, accurate near 0 (no cancellation): the form of
-    /// the α_m and α_n gating rates.
+    /// The clamped x and eˣ − 1, accurate near 0 (no cancellation).
     #[inline(always)]
-    pub fn exprel(self) -> F4 {
+    fn expm1_parts(self) -> (F4, F4) {
         let x = self.clamp_nan(-1100.0, 1100.0);
         let (n, t) = F4::exp_reduce(x);
         let (a, b) = F4::pow2_split(n);
         // eˣ − 1 = 2ⁿ(1 + t) − 1 = (2ⁿ − 1) + 2ⁿ·t: exact for n = 0 (it is t), and one
         // rounding of two terms of the same sign otherwise.
-        let em1 = (a * b - 1.0) + t * a * b;
+        (x, (a * b - 1.0) + t * a * b)
+    }
+
+    /// (eˣ − 1)/x in every lane, 1 at x = 0, accurate near 0 (no cancellation): the form of
+    /// the α_m and α_n gating rates.
+    #[inline(always)]
+    pub fn exprel(self) -> F4 {
+        let (x, em1) = self.expm1_parts();
         F4::select(x.is_zero(), F4::splat(1.0), em1 / x)
     }
 
     /// x/(eˣ − 1) = 1/[`F4::exprel`] in every lane, 1 at x = 0, with one division.
     #[inline(always)]
     pub fn x_over_expm1(self) -> F4 {
-        let x = self.clamp_nan(-1100.0, 1100.0);
-        let (n, t) = F4::exp_reduce(x);
-        let (a, b) = F4::pow2_split(n);
-        let em1 = (a * b - 1.0) + t * a * b;
+        let (x, em1) = self.expm1_parts();
         F4::select(x.is_zero(), F4::splat(1.0), x / em1)
     }
 
