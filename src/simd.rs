@@ -31,11 +31,6 @@ impl M4 {
     fn from_fn(f: impl Fn(usize) -> bool) -> M4 {
         M4(std::array::from_fn(|k| if f(k) { u64::MAX } else { 0 }))
     }
-
-    /// Lane k holds.
-    pub fn lane(self, k: usize) -> bool {
-        self.0[k] != 0
-    }
 }
 
 macro_rules! lanewise {
@@ -138,12 +133,6 @@ impl F4 {
     #[inline(always)]
     pub fn splat(x: f64) -> F4 {
         F4([x; 4])
-    }
-
-    /// Lane k of `self`.
-    #[inline(always)]
-    pub fn lane(self, k: usize) -> f64 {
-        self.0[k]
     }
 
     #[inline(always)]
@@ -281,12 +270,6 @@ impl F4 {
         F4::select(u.lt(F4::splat(f64::INFINITY)), ln, u)
     }
 
-    /// Lanes that are finite.
-    #[inline(always)]
-    pub fn is_finite(self) -> M4 {
-        M4::from_fn(|k| self.0[k].is_finite())
-    }
-
     /// The bits of every lane, for comparisons in tests.
     pub fn to_bits(self) -> [u64; 4] {
         self.0.map(f64::to_bits)
@@ -294,11 +277,13 @@ impl F4 {
 }
 
 /// eˣ of one number with the lane math (bit for bit lane 0 of [`F4::exp`]).
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     F4::splat(x).exp().0[0]
 }
 
 /// ln(1 + x) of one x ≥ 0 with the lane math (bit for bit lane 0 of [`F4::ln_1p`]).
+#[inline(always)]
 pub fn ln_1p(x: f64) -> f64 {
     F4::splat(x).ln_1p().0[0]
 }

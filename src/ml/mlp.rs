@@ -222,11 +222,11 @@ impl Val for f64 {
     }
     #[inline(always)]
     fn exp(self) -> f64 {
-        F4::splat(self).exp().0[0]
+        crate::simd::exp(self)
     }
     #[inline(always)]
     fn ln_1p(self) -> f64 {
-        F4::splat(self).ln_1p().0[0]
+        crate::simd::ln_1p(self)
     }
     #[inline(always)]
     fn where_positive(self, cond: f64) -> f64 {
