@@ -3,7 +3,7 @@
 //! currents in µA/cm², C in µF/cm². State: [V, m, n, h].
 
 use super::conductance::{LaneModel, Model};
-use super::gating::Real;
+use super::gating::exprel;
 use crate::simd::F4;
 
 /// Parameters of the model (brian2's example divided by its membrane area).
@@ -42,61 +42,41 @@ impl Default for HodgkinHuxley {
     }
 }
 
-/// Rates (1/ms) of one gate at voltage v (of one neuron, or of four: [`F4`]).
+/// Rates (1/ms) of one gate at voltage v.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rates<R = f64> {
+pub struct Rates {
     /// Opening rate α.
-    pub alpha: R,
+    pub alpha: f64,
     /// Closing rate β.
-    pub beta: R,
+    pub beta: f64,
 }
 
 impl HodgkinHuxley {
     /// α_m, β_m.
-    #[inline(always)]
-    pub fn m_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn m_rates(&self, v: f64) -> Rates {
         let vt = self.v_t;
         Rates {
-            alpha: R::c(0.32 * 4.0) / ((R::c(13.0) - v + vt) / 4.0).exprel(),
-            beta: R::c(0.28 * 5.0) / ((v - vt - 40.0) / 5.0).exprel(),
+            alpha: 0.32 * 4.0 / exprel((13.0 - v + vt) / 4.0),
+            beta: 0.28 * 5.0 / exprel((v - vt - 40.0) / 5.0),
         }
     }
 
     /// α_n, β_n.
-    #[inline(always)]
-    pub fn n_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn n_rates(&self, v: f64) -> Rates {
         let vt = self.v_t;
         Rates {
-            alpha: R::c(0.032 * 5.0) / ((R::c(15.0) - v + vt) / 5.0).exprel(),
-            beta: R::c(0.5) * ((R::c(10.0) - v + vt) / 40.0).exp(),
+            alpha: 0.032 * 5.0 / exprel((15.0 - v + vt) / 5.0),
+            beta: 0.5 * ((10.0 - v + vt) / 40.0).exp(),
         }
     }
 
     /// α_h, β_h.
-    #[inline(always)]
-    pub fn h_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn h_rates(&self, v: f64) -> Rates {
         let vt = self.v_t;
         Rates {
-            alpha: R::c(0.128) * ((R::c(17.0) - v + vt) / 18.0).exp(),
-            beta: R::c(4.0) / (R::c(1.0) + ((R::c(40.0) - v + vt) / 5.0).exp()),
+            alpha: 0.128 * ((17.0 - v + vt) / 18.0).exp(),
+            beta: 4.0 / (1.0 + ((40.0 - v + vt) / 5.0).exp()),
         }
-    }
-
-    /// (A, B) of every variable, dx/dt = A + B·x, for one neuron or four.
-    #[inline(always)]
-    fn linear_of<R: Real>(&self, s: &[R; 4], input: R) -> [(R, R); 4] {
-        let [v, m, n, h] = *s;
-        let gna = R::c(self.g_na) * m * m * m * h;
-        let gk = R::c(self.g_kd) * n * n * n * n;
-        let g_total = R::c(self.g_l) + gna + gk;
-        let a_v = (R::c(self.g_l * self.e_l) + gna * self.e_na + gk * self.e_k + input) / self.c_m;
-        let gate = |r: Rates<R>| (r.alpha, -(r.alpha + r.beta));
-        [
-            (a_v, -g_total / self.c_m),
-            gate(self.m_rates(v)),
-            gate(self.n_rates(v)),
-            gate(self.h_rates(v)),
-        ]
     }
 
     /// The state brian2's example starts from: V = E_L, all gates 0.
@@ -123,7 +103,18 @@ impl Model<4> for HodgkinHuxley {
     }
 
     fn linear(&self, s: &[f64; 4], input: f64) -> [(f64, f64); 4] {
-        self.linear_of(s, input)
+        let [v, m, n, h] = *s;
+        let gna = self.g_na * m * m * m * h;
+        let gk = self.g_kd * n * n * n * n;
+        let g_total = self.g_l + gna + gk;
+        let a_v = (self.g_l * self.e_l + gna * self.e_na + gk * self.e_k + input) / self.c_m;
+        let gate = |r: Rates| (r.alpha, -(r.alpha + r.beta));
+        [
+            (a_v, -g_total / self.c_m),
+            gate(self.m_rates(v)),
+            gate(self.n_rates(v)),
+            gate(self.h_rates(v)),
+        ]
     }
 }
 
@@ -168,7 +159,7 @@ mod tests {
         // β_h = 4 / (1 + e^((40 + 65 − 63)/5)) = 4 / (1 + e^8.4)
         assert!((hh.h_rates(-65.0).beta - 4.0 / (1.0 + 8.4f64.exp())).abs() < 1e-15);
         // α_n at the singular voltage v = 15 + VT = −48 mV is the limit 0.032 · 5.
-        assert!((hh.n_rates(-48.0f64).alpha - 0.16).abs() < 1e-15);
+        assert!((hh.n_rates(-48.0).alpha - 0.16).abs() < 1e-15);
     }
 
     #[test]
