@@ -279,33 +279,23 @@ impl Protocol<'_> {
         Ok(spikes)
     }
 
-    /// Rates at up to [`conductance::LANES`] currents, stepped together on the lane math.
-    fn lane_rates(&self, m: &ConnorStevens, currents: &[f64]) -> Result<Vec<f64>, NumericalError> {
-        let spec = self.spec(self.cfg.spikes_for_rate);
-        let runs = conductance::run_lanes(m, self.rest(m)?, currents, &spec);
-        (self.meter)(
-            currents.len() as f64
-                * (self.cfg.duration_ms / self.dt_ms).ceil()
-                * crate::config::budget::CS_NS_PER_STEP,
-        );
-        runs.into_iter()
-            .map(|t| {
-                Ok(conductance::rate_after_transient(
-                    &t?,
-                    self.cfg.transient_ms,
-                ))
-            })
-            .collect()
-    }
-
-    /// The F-I curve of `m` at every current, [`conductance::LANES`] currents at a time, in
-    /// parallel and in order.
+    /// The F-I curve of `m` at every current, [`conductance::LANES`] currents at a time on
+    /// the lane math, in parallel and in order.
     fn curve(&self, m: &ConnorStevens, currents: &[f64]) -> Result<Vec<f64>, NumericalError> {
-        let chunks = currents
-            .par_chunks(conductance::LANES)
-            .map(|c| self.lane_rates(m, c))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(chunks.concat())
+        let run_ns =
+            (self.cfg.duration_ms / self.dt_ms).ceil() * crate::config::budget::CS_NS_PER_STEP;
+        let spec = self.spec(self.cfg.spikes_for_rate);
+        conductance::run_all(m, self.rest(m)?, currents, &spec, &|n| {
+            (self.meter)(n as f64 * run_ns)
+        })
+        .into_iter()
+        .map(|t| {
+            Ok(conductance::rate_after_transient(
+                &t?,
+                self.cfg.transient_ms,
+            ))
+        })
+        .collect()
     }
 
     fn rate(&self, m: &ConnorStevens, current: f64) -> Result<f64, NumericalError> {

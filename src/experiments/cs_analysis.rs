@@ -170,7 +170,7 @@ pub fn mechanism(
         stop_at_rest: true,
     };
     let currents: Vec<f64> = LATENCY_OFFSETS.iter().map(|d| rheobase + d).collect();
-    let latencies = conductance::run_all(m, rest, &currents, &spec)
+    let latencies = conductance::run_all(m, rest, &currents, &spec, &|_| {})
         .into_iter()
         .zip(&currents)
         .map(|(t, &current)| {

@@ -152,20 +152,16 @@ pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalE
                 .collect::<Result<Vec<u64>, NumericalError>>()
         },
         || {
-            i_ua_cm2
-                .par_chunks(conductance::LANES)
-                .map(|chunk| {
-                    let runs = conductance::run_lanes(&model, init, chunk, &converged);
-                    meter(chunk.len() as f64 * neuron_ns);
-                    runs.into_iter()
-                        .map(|r| Ok(r?.len() as u64))
-                        .collect::<Result<Vec<u64>, NumericalError>>()
-                })
-                .collect::<Result<Vec<Vec<u64>>, NumericalError>>()
+            conductance::run_all(&model, init, &i_ua_cm2, &converged, &|n| {
+                meter(n as f64 * neuron_ns)
+            })
+            .into_iter()
+            .map(|r| Ok(r?.len() as u64))
+            .collect::<Result<Vec<u64>, NumericalError>>()
         },
     );
     let (spike_count, spike_count_converged): (Vec<u64>, Vec<u64>) =
-        (brian2_counts?, converged_counts?.concat());
+        (brian2_counts?, converged_counts?);
     let seconds = cfg.duration_ms / 1000.0;
     Ok(HhFiResult {
         rate_hz: spike_count.iter().map(|&c| c as f64 / seconds).collect(),

@@ -208,7 +208,7 @@ pub fn sqrt_law<M: LaneModel<N>, const N: usize>(
         stop_at_rest: true,
     };
     let currents: Vec<f64> = SQRT_LAW_OFFSETS.iter().map(|d| fold + d).collect();
-    let rates_hz: Vec<f64> = conductance::run_all(m, on_cycle.state, &currents, &spec)
+    let rates_hz: Vec<f64> = conductance::run_all(m, on_cycle.state, &currents, &spec, &|_| {})
         .into_iter()
         .map(|t| {
             let t = t?;

@@ -290,17 +290,23 @@ pub fn run_lanes<M: LaneModel<N>, const N: usize>(
     run_lanes_on(Isa::detect(), m, init, inputs, spec)
 }
 
-/// [`run_lanes`] for any number of inputs, [`LANES`] at a time in parallel (rayon), in order.
+/// [`run_lanes`] for any number of inputs, [`LANES`] at a time in parallel (rayon), in order;
+/// `done(n)` after each batch of n inputs (for progress).
 pub fn run_all<M: LaneModel<N>, const N: usize>(
     m: &M,
     init: [f64; N],
     inputs: &[f64],
     spec: &RunSpec,
+    done: &(dyn Fn(usize) + Sync),
 ) -> Vec<Result<Vec<f64>, NumericalError>> {
     use rayon::prelude::*;
     inputs
         .par_chunks(LANES)
-        .map(|chunk| run_lanes(m, init, chunk, spec))
+        .map(|chunk| {
+            let runs = run_lanes(m, init, chunk, spec);
+            done(chunk.len());
+            runs
+        })
         .collect::<Vec<_>>()
         .concat()
 }
