@@ -23,12 +23,13 @@
 //! Everything here is pure: models in, numbers out. Every loop has a bound.
 
 use crate::error::NumericalError;
-use crate::neuron::conductance::{Model, V_BOUND_MV, rk4_step, settled_at_rest};
+use crate::neuron::conductance::{self, LaneModel, Model, V_BOUND_MV, settled_at_rest};
+use crate::simd::Isa;
 use nalgebra::DMatrix;
 
 /// A model whose gates have voltage-dependent steady states, so its equilibria form a curve
 /// parametrised by V.
-pub trait Excitable<const N: usize>: Model<N> {
+pub trait Excitable<const N: usize>: LaneModel<N> {
     /// The state at membrane potential `v_mv` with every gate at its steady state.
     fn steady_state(&self, v_mv: f64) -> [f64; N];
 }
@@ -319,8 +320,25 @@ pub struct CycleSettings {
 }
 
 /// Simulates from `state` under `input` for `duration_ms` with RK4, recording spikes and the
-/// V range over the last interspike interval.
-pub fn track<M: Model<N>, const N: usize>(
+/// V range over the last interspike interval. Stepped with the lane math
+/// ([`conductance::rk4_step_packed`]), AVX2 where the processor has it: each step is bit for
+/// bit a step of [`conductance::run_lanes`].
+pub fn track<M: LaneModel<N>, const N: usize>(
+    m: &M,
+    state: [f64; N],
+    input: f64,
+    dt_ms: f64,
+    duration_ms: f64,
+    threshold_mv: f64,
+) -> Result<Track<N>, NumericalError> {
+    crate::multiversion!(
+        Isa::detect(),
+        track_body(m, state, input, dt_ms, duration_ms, threshold_mv)
+    )
+}
+
+#[inline(always)]
+fn track_body<M: LaneModel<N>, const N: usize>(
     m: &M,
     state: [f64; N],
     input: f64,
@@ -336,7 +354,7 @@ pub fn track<M: Model<N>, const N: usize>(
     let mut last_range = (s[0], s[0]);
     for step in 0..steps {
         let before = s[0];
-        rk4_step(m, &mut s, input, dt_ms);
+        conductance::rk4_step_packed(m, &mut s, input, dt_ms);
         let v = s[0];
         if !v.is_finite() || v.abs() > V_BOUND_MV {
             return Err(NumericalError {
@@ -379,7 +397,7 @@ pub fn track<M: Model<N>, const N: usize>(
 
 /// Settles at `input` from `state`, then measures: `Some` with the measurement when firing
 /// goes on (at least two spikes in the measuring window), `None` when it stops.
-pub fn sustained<M: Model<N>, const N: usize>(
+pub fn sustained<M: LaneModel<N>, const N: usize>(
     m: &M,
     state: [f64; N],
     input: f64,
@@ -424,7 +442,7 @@ const MAX_CONTINUATION_STEPS: usize = 400;
 /// `step`, keeping the state, until firing stops or `floor` is reached, then bisects the last
 /// interval to `tolerance`. `Err` if the model does not fire at `top`.
 #[allow(clippy::too_many_arguments)]
-pub fn follow_cycle_down<M: Model<N>, const N: usize>(
+pub fn follow_cycle_down<M: LaneModel<N>, const N: usize>(
     m: &M,
     state: [f64; N],
     top: f64,
@@ -545,7 +563,7 @@ pub struct Classification {
 /// fires full spikes (a cycle born with finite amplitude); supercritical when neither (the
 /// oscillation grows from zero amplitude). `start` is a state from which the model fires at
 /// `loss + above`; `rest_below` is the equilibrium state just below the loss.
-pub fn classify<M: Model<N>, const N: usize>(
+pub fn classify<M: LaneModel<N>, const N: usize>(
     m: &M,
     loss: &RestLoss,
     start: [f64; N],
@@ -648,6 +666,30 @@ mod tests {
             first.current
         );
         assert!((gv - first.v_mv).abs() < 1e-4, "{gv} vs {}", first.v_mv);
+    }
+
+    #[test]
+    fn a_track_is_bit_for_bit_the_lane_kernel() {
+        use crate::neuron::conductance::{Method, RunSpec, run_lanes};
+        let cs = ConnorStevens::default();
+        let rest = cs.resting_state(0.0).unwrap();
+        let spec = RunSpec {
+            method: Method::Rk4,
+            dt_ms: 0.05,
+            duration_ms: 300.0,
+            threshold_mv: -20.0,
+            stop_after_spikes: 0,
+            transient_ms: 0.0,
+            stop_at_rest: false,
+        };
+        let inputs = [9.0, 25.0];
+        let lanes = run_lanes(&cs, rest, &inputs, &spec);
+        for (i, lane) in inputs.iter().zip(lanes) {
+            let t = track(&cs, rest, *i, 0.05, 300.0, -20.0).unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert!(t.spikes_ms.len() > 3, "I = {i}");
+            assert_eq!(bits(&t.spikes_ms), bits(&lane.unwrap()), "I = {i}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::analysis::bifurcation::{
     self, Classification, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation, RestLoss, Scan,
 };
 use crate::error::NumericalError;
-use crate::neuron::conductance::{self, LaneModel, Method, Model, RunSpec};
+use crate::neuron::conductance::{self, LaneModel, Method, RunSpec};
 
 /// The voltage window of every rest-branch scan (mV), and its grid step.
 pub const SCAN: Scan = Scan {
@@ -332,7 +332,7 @@ pub fn type_change(
 
 /// The lowest current (within `tolerance`) at which a step from the I = 0 rest `rest0`
 /// leads to sustained firing, by bisection in `[lo, hi]` (silent at `lo`, firing at `hi`).
-pub fn step_rheobase<M: Model<N>, const N: usize>(
+pub fn step_rheobase<M: LaneModel<N>, const N: usize>(
     m: &M,
     rest0: [f64; N],
     mut lo: f64,

@@ -9,7 +9,10 @@
 //! Two paths step a neuron: [`run`], one neuron with the C library's `exp` (the path that
 //! matches brian2's spike counts), and [`run_lanes`], [`LANES`] neurons at once as vectors,
 //! with the lane math of [`crate::simd`] and AVX2 where the processor has it. Each lane's result
-//! depends on its own input only, never on its neighbours or on the instruction set.
+//! depends on its own input only, never on its neighbours or on the instruction set. A single
+//! neuron can also take the lanes' bits without wasting three lanes: [`rk4_step_packed`] packs
+//! its rate functions into the lanes instead ([`LaneModel::linear_packed`], tested bit for bit
+//! against a lane).
 
 use crate::error::NumericalError;
 use crate::simd::{F4, Isa};
@@ -33,6 +36,10 @@ pub trait LaneModel<const N: usize>: Model<N> {
     /// Implementations are `#[inline(always)]`, so the instruction set of the caller reaches
     /// the arithmetic.
     fn linear_lanes(&self, s: &[F4; N], input: F4) -> [(F4, F4); N];
+    /// [`LaneModel::linear_lanes`] of one neuron, its rate functions packed into the lanes
+    /// instead: bit for bit lane 0 of `linear_lanes` with every lane holding `s`, at a fraction
+    /// of the cost. What the bifurcation analysis's long single runs step with.
+    fn linear_packed(&self, s: &[f64; N], input: f64) -> [(f64, f64); N];
 }
 
 /// Largest real part of the eigenvalues of the Jacobian of the right-hand side at `s`
@@ -92,13 +99,39 @@ pub fn exponential_euler_step<M: Model<N>, const N: usize>(
 
 /// One RK4 step.
 pub fn rk4_step<M: Model<N>, const N: usize>(m: &M, s: &mut [f64; N], input: f64, dt: f64) {
+    rk4_with(|x| m.derivative(x, input), s, dt);
+}
+
+/// One RK4 step with [`LaneModel::linear_packed`]: bit for bit a lane of the RK4 of
+/// [`run_lanes`]. `#[inline(always)]`, so the instruction set of the caller reaches the lane
+/// math.
+#[inline(always)]
+pub fn rk4_step_packed<M: LaneModel<N>, const N: usize>(
+    m: &M,
+    s: &mut [f64; N],
+    input: f64,
+    dt: f64,
+) {
+    rk4_with(
+        |x| {
+            let ab = m.linear_packed(x, input);
+            std::array::from_fn(|k| ab[k].0 + ab[k].1 * x[k])
+        },
+        s,
+        dt,
+    );
+}
+
+/// The RK4 update for a right-hand side `f`, in the order of operations of the lane kernel.
+#[inline(always)]
+fn rk4_with<const N: usize>(f: impl Fn(&[f64; N]) -> [f64; N], s: &mut [f64; N], dt: f64) {
     let add = |x: &[f64; N], k: &[f64; N], h: f64| -> [f64; N] {
         std::array::from_fn(|i| x[i] + h * k[i])
     };
-    let k1 = m.derivative(s, input);
-    let k2 = m.derivative(&add(s, &k1, 0.5 * dt), input);
-    let k3 = m.derivative(&add(s, &k2, 0.5 * dt), input);
-    let k4 = m.derivative(&add(s, &k3, dt), input);
+    let k1 = f(s);
+    let k2 = f(&add(s, &k1, 0.5 * dt));
+    let k3 = f(&add(s, &k2, 0.5 * dt));
+    let k4 = f(&add(s, &k3, dt));
     for i in 0..N {
         s[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
     }
@@ -474,6 +507,76 @@ mod tests {
         );
         assert!(matches!(&seen[0][0], Ok(t) if t.is_empty()));
         assert!(matches!(&seen[0][3], Ok(t) if t.len() > 3));
+    }
+
+    /// States spread over the range the models visit, V from −100 to 60 mV (and the singular
+    /// voltages of the α rates), gates in (0, 1).
+    fn states<const N: usize>(singular: &[f64]) -> Vec<[f64; N]> {
+        let mut v: Vec<f64> = (0..=320).map(|k| -100.0 + 0.5 * f64::from(k)).collect();
+        v.extend_from_slice(singular);
+        v.iter()
+            .enumerate()
+            .map(|(k, &v)| {
+                std::array::from_fn(|i| {
+                    if i == 0 {
+                        v
+                    } else {
+                        ((k * 7 + i * 13) % 97) as f64 / 97.0 + 0.004
+                    }
+                })
+            })
+            .collect()
+    }
+
+    fn packed_matches_lanes<M: LaneModel<N>, const N: usize>(m: &M, states: &[[f64; N]]) {
+        for isa in Isa::available() {
+            for (k, quad) in states.chunks_exact(LANES).enumerate() {
+                let input = 3.0 * k as f64 - 20.0;
+                let lanes = crate::multiversion!(isa, lanes_of(m, quad, input));
+                for (j, s) in quad.iter().enumerate() {
+                    let packed = crate::multiversion!(isa, packed_of(m, s, input));
+                    for (i, (p, l)) in packed.iter().zip(&lanes).enumerate() {
+                        assert_eq!(
+                            (p.0.to_bits(), p.1.to_bits()),
+                            (l.0.0[j].to_bits(), l.1.0[j].to_bits()),
+                            "{isa:?}, {}, variable {i} at {s:?}",
+                            m.describe()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn lanes_of<M: LaneModel<N>, const N: usize>(
+        m: &M,
+        quad: &[[f64; N]],
+        input: f64,
+    ) -> [(F4, F4); N] {
+        let s: [F4; N] = std::array::from_fn(|i| F4(std::array::from_fn(|j| quad[j][i])));
+        m.linear_lanes(&s, F4::splat(input))
+    }
+
+    #[inline(always)]
+    fn packed_of<M: LaneModel<N>, const N: usize>(
+        m: &M,
+        s: &[f64; N],
+        input: f64,
+    ) -> [(f64, f64); N] {
+        m.linear_packed(s, input)
+    }
+
+    #[test]
+    fn one_neuron_with_packed_rates_is_bit_for_bit_a_lane() {
+        // α_m and α_n are singular at −29.7 and −45.7 mV (Connor–Stevens), at 13 + V_T,
+        // 40 + V_T and 15 + V_T (Hodgkin–Huxley, V_T = −63 mV).
+        packed_matches_lanes(&ConnorStevens::default(), &states(&[-29.7, -45.7, 0.0]));
+        packed_matches_lanes(
+            &ConnorStevens::with_conductances(0.0, 67.7),
+            &states(&[-29.7, -45.7, 0.0]),
+        );
+        packed_matches_lanes(&HodgkinHuxley::default(), &states(&[-50.0, -23.0, -48.0]));
     }
 
     #[test]

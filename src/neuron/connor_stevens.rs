@@ -272,6 +272,52 @@ impl LaneModel<6> for ConnorStevens {
     fn linear_lanes(&self, s: &[F4; 6], input: F4) -> [(F4, F4); 6] {
         self.linear_of(s, input)
     }
+
+    /// [`ConnorStevens::linear_of`] on F4 with the same operations per rate, the rates of
+    /// one neuron side by side: two exponentials of four arguments, one x/(eˣ − 1) of two,
+    /// two divisions of four, and the A-activation's ln_1p and exp.
+    #[inline(always)]
+    fn linear_packed(&self, s: &[f64; 6], input: f64) -> [(f64, f64); 6] {
+        let [v, m, h, n, a, b] = *s;
+        let xo = (-F4([(v + 29.7) * 0.1, (v + 45.7) * 0.1, 0.0, 0.0])).x_over_expm1();
+        let e1 = F4([
+            (v + 54.7) * -0.0556,
+            (v + 48.0) * -0.05,
+            (v + 18.0) * -0.1,
+            (v + 55.7) * -0.0125,
+        ])
+        .exp();
+        let e2 = F4([
+            (v + 1.17) * 0.0346,
+            (v + 55.96) * 0.0497,
+            (v + 53.3) * 0.0688,
+            (v + 50.0) * 0.0624,
+        ])
+        .exp();
+        let q = F4([3.8, 1.158, 1.0, 2.678]) / (1.0 + F4([e1.0[2], e2.0[1], e2.0[2], e2.0[3]]));
+        let ln_x = LN_0_0761 + (v + 94.22) * 0.0314 - crate::simd::ln_1p(e2.0[0]);
+        let a_inf = crate::simd::exp(ln_x / 3.0);
+        let b_sq = q.0[2] * q.0[2];
+        let b_inf = b_sq * b_sq;
+        let rates = 1.0 / F4([0.3632 + q.0[1], 1.24 + q.0[3], 1.0, 1.0]);
+        let (alpha_m, beta_m) = (3.8 * xo.0[0], 15.2 * e1.0[0]);
+        let (alpha_h, beta_h) = (0.266 * e1.0[1], q.0[0]);
+        let (alpha_n, beta_n) = (0.2 * xo.0[1], 0.25 * e1.0[3]);
+        let gna = self.g_na * m * m * m * h;
+        let gk = self.g_k * n * n * n * n;
+        let ga = self.g_a * a * a * a * b;
+        let g_total = self.g_l + gna + gk + ga;
+        let a_v = (self.g_l * self.e_l + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
+            / self.c_m;
+        [
+            (a_v, -g_total / self.c_m),
+            (alpha_m, -(alpha_m + beta_m)),
+            (alpha_h, -(alpha_h + beta_h)),
+            (alpha_n, -(alpha_n + beta_n)),
+            (a_inf * rates.0[0], -rates.0[0]),
+            (b_inf * rates.0[1], -rates.0[1]),
+        ]
+    }
 }
 
 #[cfg(test)]
