@@ -113,6 +113,7 @@ pub fn rk4_step_packed<M: LaneModel<N>, const N: usize>(
     dt: f64,
 ) {
     rk4_with(
+        #[inline(always)]
         |x| {
             let ab = m.linear_packed(x, input);
             std::array::from_fn(|k| ab[k].0 + ab[k].1 * x[k])
@@ -125,9 +126,10 @@ pub fn rk4_step_packed<M: LaneModel<N>, const N: usize>(
 /// The RK4 update for a right-hand side `f`, in the order of operations of the lane kernel.
 #[inline(always)]
 fn rk4_with<const N: usize>(f: impl Fn(&[f64; N]) -> [f64; N], s: &mut [f64; N], dt: f64) {
-    let add = |x: &[f64; N], k: &[f64; N], h: f64| -> [f64; N] {
+    #[inline(always)]
+    fn add<const N: usize>(x: &[f64; N], k: &[f64; N], h: f64) -> [f64; N] {
         std::array::from_fn(|i| x[i] + h * k[i])
-    };
+    }
     let k1 = f(s);
     let k2 = f(&add(s, &k1, 0.5 * dt));
     let k3 = f(&add(s, &k2, 0.5 * dt));
