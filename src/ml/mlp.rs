@@ -201,12 +201,6 @@ trait Val:
     fn where_positive(self, cond: Self) -> Self;
     /// `a` where `self` < 0, else `b`.
     fn if_negative(self, a: Self, b: Self) -> Self;
-    /// [`dot8`] of `a` with `b1` and with `b2` in one pass over `a`, each sum in [`dot8`]'s
-    /// order.
-    #[inline(always)]
-    fn dot8_pair(a: &[Self], b1: &[Self], b2: &[Self]) -> (Self, Self) {
-        dot8_pair(a, b1, b2)
-    }
 }
 
 impl Val for f64 {
@@ -237,42 +231,6 @@ impl Val for f64 {
     #[inline(always)]
     fn where_positive(self, cond: f64) -> f64 {
         if cond > 0.0 { self } else { 0.0 }
-    }
-    /// The eight accumulators of each sum held as two vectors of four: the same operations
-    /// per accumulator, so the same bits, without the shuffles the compiler makes of sixteen
-    /// scalar accumulators.
-    #[inline(always)]
-    fn dot8_pair(a: &[f64], b1: &[f64], b2: &[f64]) -> (f64, f64) {
-        let load = |v: &[f64]| F4([v[0], v[1], v[2], v[3]]);
-        let zero = F4::splat(0.0);
-        let (mut acc1, mut acc2) = ([zero; 2], [zero; 2]);
-        let chunks = a.len() / 8 * 8;
-        for ((x, y1), y2) in a[..chunks]
-            .chunks_exact(8)
-            .zip(b1[..chunks].chunks_exact(8))
-            .zip(b2[..chunks].chunks_exact(8))
-        {
-            for half in 0..2 {
-                let (x, y1, y2) = (
-                    load(&x[4 * half..]),
-                    load(&y1[4 * half..]),
-                    load(&y2[4 * half..]),
-                );
-                acc1[half] = acc1[half] + x * y1;
-                acc2[half] = acc2[half] + x * y2;
-            }
-        }
-        let (mut tail1, mut tail2) = (0.0, 0.0);
-        for ((x, y1), y2) in a[chunks..].iter().zip(&b1[chunks..]).zip(&b2[chunks..]) {
-            tail1 += x * y1;
-            tail2 += x * y2;
-        }
-        let total = |acc: [F4; 2], tail: f64| {
-            let [a0, a1, a2, a3] = acc[0].0;
-            let [a4, a5, a6, a7] = acc[1].0;
-            ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + tail
-        };
-        (total(acc1, tail1), total(acc2, tail2))
     }
     #[inline(always)]
     fn if_negative(self, a: f64, b: f64) -> f64 {
@@ -501,7 +459,7 @@ fn units_loss_and_gradient<R: Val>(
             h1[j] = z1.where_positive(z1);
             h2[j] = z2.where_positive(z2);
         }
-        let (d1, d2) = R::dot8_pair(wo, h1, h2);
+        let (d1, d2) = dot8_pair(wo, h1, h2);
         let (l1, g1) = loss_and_slope(bo + d1, y[0], n);
         let (l2, g2) = loss_and_slope(bo + d2, y[1], n);
         loss = loss + l1;
