@@ -202,9 +202,9 @@ pub fn mechanism(
     };
     let without = ConnorStevens::with_conductances(0.0, m.g_k);
     Ok(Mechanism {
-        tau_b_max_ms: max_over(&|v| m.b(v).tau),
-        tau_n_max_ms: max_over(&|v| m.n(v).tau),
-        tau_a_max_ms: max_over(&|v| m.a(v).tau),
+        tau_b_max_ms: max_over(&|v| ConnorStevens::b(v).tau),
+        tau_n_max_ms: max_over(&|v| ConnorStevens::n(v).tau),
+        tau_a_max_ms: max_over(&|v| ConnorStevens::a(v).tau),
         fold,
         currents_at_fold: fold.map(|f| m.steady_components(f.v_mv)),
         slopes_at_fold: fold.map(|f| slope(f.v_mv)),

@@ -30,12 +30,16 @@ pub trait Model<const N: usize>: Sync {
     }
 }
 
-/// A model that can also be stepped four neurons at a time.
+/// A model that can also be stepped four neurons at a time, each lane with its own parameters.
 pub trait LaneModel<const N: usize>: Model<N> {
-    /// [`Model::linear`] for four neurons at once, with the lane math of [`crate::simd`].
-    /// Implementations are `#[inline(always)]`, so the instruction set of the caller reaches
-    /// the arithmetic.
-    fn linear_lanes(&self, s: &[F4; N], input: F4) -> [(F4, F4); N];
+    /// The parameters of four models side by side, one per lane.
+    type Lanes: Copy;
+    /// Lane k holds the parameters of `models[k]`.
+    fn lanes(models: [&Self; LANES]) -> Self::Lanes;
+    /// [`Model::linear`] for four neurons at once, lane k with the parameters of lane k of
+    /// `p`, with the lane math of [`crate::simd`]. Implementations are `#[inline(always)]`, so
+    /// the instruction set of the caller reaches the arithmetic.
+    fn linear_lanes(p: &Self::Lanes, s: &[F4; N], input: F4) -> [(F4, F4); N];
     /// [`LaneModel::linear_lanes`] of one neuron, its rate functions packed into the lanes
     /// instead: bit for bit lane 0 of `linear_lanes` with every lane holding `s`, at a fraction
     /// of the cost. What the bifurcation analysis's long single runs step with.
@@ -141,8 +145,8 @@ fn rk4_with<const N: usize>(f: impl Fn(&[f64; N]) -> [f64; N], s: &mut [f64; N],
 
 /// [`exponential_euler_step`] or [`rk4_step`], for four neurons at once.
 #[inline(always)]
-fn step_lanes<M: LaneModel<N>, const N: usize>(
-    m: &M,
+pub(crate) fn step_lanes<M: LaneModel<N>, const N: usize>(
+    p: &M::Lanes,
     s: &mut [F4; N],
     input: F4,
     method: Method,
@@ -150,7 +154,7 @@ fn step_lanes<M: LaneModel<N>, const N: usize>(
 ) {
     match method {
         Method::ExponentialEuler => {
-            let ab = m.linear_lanes(s, input);
+            let ab = M::linear_lanes(p, s, input);
             for k in 0..N {
                 let (a, b) = ab[k];
                 let ba = a / b;
@@ -160,7 +164,7 @@ fn step_lanes<M: LaneModel<N>, const N: usize>(
         }
         Method::Rk4 => {
             let derivative = |x: &[F4; N]| -> [F4; N] {
-                let ab = m.linear_lanes(x, input);
+                let ab = M::linear_lanes(p, x, input);
                 std::array::from_fn(|i| ab[i].0 + ab[i].1 * x[i])
             };
             let add = |x: &[F4; N], k: &[F4; N], h: f64| -> [F4; N] {
@@ -370,6 +374,7 @@ fn lanes_body<M: LaneModel<N>, const N: usize>(
     spec: &RunSpec,
 ) -> Vec<Result<Vec<f64>, NumericalError>> {
     let n = inputs.len();
+    let p = M::lanes([m; LANES]);
     let mut input = F4(std::array::from_fn(|k| inputs[k.min(n - 1)]));
     let mut s: [F4; N] = std::array::from_fn(|i| F4::splat(init[i]));
     let mut counters: Vec<SpikeCounter> =
@@ -378,7 +383,7 @@ fn lanes_body<M: LaneModel<N>, const N: usize>(
     let n_steps = super::clock::brian2_steps(spec.duration_ms, spec.dt_ms) as usize;
     for step in 0..n_steps {
         let v_before = s[0];
-        step_lanes(m, &mut s, input, spec.method, spec.dt_ms);
+        step_lanes::<M, N>(&p, &mut s, input, spec.method, spec.dt_ms);
         // Nothing to record in most steps: every running lane finite and bounded, on the same
         // side of the threshold as before, and no check for rest due. Tested with a few
         // vector operations instead of each lane's bookkeeping (x·0 is NaN exactly for an
@@ -530,19 +535,24 @@ mod tests {
             .collect()
     }
 
-    fn packed_matches_lanes<M: LaneModel<N>, const N: usize>(m: &M, states: &[[f64; N]]) {
+    /// Lane j of a batch holds `models[j]`; every lane must equal that model alone with its
+    /// rates packed.
+    fn packed_matches_lanes<M: LaneModel<N>, const N: usize>(
+        models: [&M; LANES],
+        states: &[[f64; N]],
+    ) {
         for isa in Isa::available() {
             for (k, quad) in states.chunks_exact(LANES).enumerate() {
                 let input = 3.0 * k as f64 - 20.0;
-                let lanes = crate::multiversion!(isa, lanes_of(m, quad, input));
+                let lanes = crate::multiversion!(isa, lanes_of(models, quad, input));
                 for (j, s) in quad.iter().enumerate() {
-                    let packed = crate::multiversion!(isa, packed_of(m, s, input));
+                    let packed = crate::multiversion!(isa, packed_of(models[j], s, input));
                     for (i, (p, l)) in packed.iter().zip(&lanes).enumerate() {
                         assert_eq!(
                             (p.0.to_bits(), p.1.to_bits()),
                             (l.0.0[j].to_bits(), l.1.0[j].to_bits()),
                             "{isa:?}, {}, variable {i} at {s:?}",
-                            m.describe()
+                            models[j].describe()
                         );
                     }
                 }
@@ -552,12 +562,12 @@ mod tests {
 
     #[inline(always)]
     fn lanes_of<M: LaneModel<N>, const N: usize>(
-        m: &M,
+        models: [&M; LANES],
         quad: &[[f64; N]],
         input: f64,
     ) -> [(F4, F4); N] {
         let s: [F4; N] = std::array::from_fn(|i| F4(std::array::from_fn(|j| quad[j][i])));
-        m.linear_lanes(&s, F4::splat(input))
+        M::linear_lanes(&M::lanes(models), &s, F4::splat(input))
     }
 
     #[inline(always)]
@@ -570,15 +580,32 @@ mod tests {
     }
 
     #[test]
-    fn one_neuron_with_packed_rates_is_bit_for_bit_a_lane() {
+    fn one_neuron_with_packed_rates_is_bit_for_bit_a_lane_of_any_batch() {
         // α_m and α_n are singular at −29.7 and −45.7 mV (Connor–Stevens), at 13 + V_T,
-        // 40 + V_T and 15 + V_T (Hodgkin–Huxley, V_T = −63 mV).
-        packed_matches_lanes(&ConnorStevens::default(), &states(&[-29.7, -45.7, 0.0]));
-        packed_matches_lanes(
-            &ConnorStevens::with_conductances(0.0, 67.7),
-            &states(&[-29.7, -45.7, 0.0]),
-        );
-        packed_matches_lanes(&HodgkinHuxley::default(), &states(&[-50.0, -23.0, -48.0]));
+        // 40 + V_T and 15 + V_T (Hodgkin–Huxley, V_T = −63 mV). Lanes hold different models.
+        let cs = ConnorStevens::default();
+        let others = [
+            ConnorStevens::with_conductances(0.0, 67.7),
+            ConnorStevens::with_conductances(20.0, 20.0),
+            ConnorStevens {
+                c_m: 1.3,
+                g_l: 0.5,
+                e_l: -60.0,
+                ..ConnorStevens::with_conductances(33.0, 25.0)
+            },
+        ];
+        let cs_states = states(&[-29.7, -45.7, 0.0]);
+        packed_matches_lanes([&cs; LANES], &cs_states);
+        packed_matches_lanes([&cs, &others[0], &others[1], &others[2]], &cs_states);
+        let hh = HodgkinHuxley::default();
+        let hh_other = HodgkinHuxley {
+            v_t: -58.0,
+            c_m: 1.5,
+            ..HodgkinHuxley::default()
+        };
+        let hh_states = states(&[-50.0, -23.0, -48.0]);
+        packed_matches_lanes([&hh; LANES], &hh_states);
+        packed_matches_lanes([&hh_other, &hh, &hh, &hh_other], &hh_states);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! book's parameters: an HH-like neuron plus a transient A-type potassium current
 //! g_A a³b (V − E_A). Units: mV, ms, mS/cm², µA/cm², µF/cm². State: [V, m, h, n, a, b].
 
-use super::conductance::{LaneModel, Model};
+use super::conductance::{LANES, LaneModel, Model};
 use super::gating::{Real, x_over_one_minus_exp_neg};
 use crate::simd::F4;
 
@@ -48,6 +48,22 @@ impl Default for ConnorStevens {
     }
 }
 
+/// The constants of the right-hand side, of one model (`f64`) or of four side by side
+/// ([`F4`], one per lane).
+#[derive(Debug, Clone, Copy)]
+pub struct Consts<R> {
+    c_m: R,
+    g_na: R,
+    g_k: R,
+    g_a: R,
+    g_l: R,
+    e_na: R,
+    e_k: R,
+    e_a: R,
+    /// g_L·E_L.
+    g_l_e_l: R,
+}
+
 /// Steady state and time constant (ms) of a gate (of one neuron, or of four: [`F4`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gate<R = f64> {
@@ -90,7 +106,7 @@ impl ConnorStevens {
 
     /// Rates of the sodium activation m.
     #[inline(always)]
-    pub fn m_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn m_rates<R: Real>(v: R) -> Rates<R> {
         Rates {
             alpha: R::c(3.8) * x_over_one_minus_exp_neg((v + 29.7) * 0.1),
             beta: R::c(15.2) * ((v + 54.7) * -0.0556).exp(),
@@ -99,7 +115,7 @@ impl ConnorStevens {
 
     /// Rates of the sodium inactivation h.
     #[inline(always)]
-    pub fn h_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn h_rates<R: Real>(v: R) -> Rates<R> {
         Rates {
             alpha: R::c(0.266) * ((v + 48.0) * -0.05).exp(),
             beta: R::c(3.8) / (R::c(1.0) + ((v + 18.0) * -0.1).exp()),
@@ -108,7 +124,7 @@ impl ConnorStevens {
 
     /// Rates of the delayed-rectifier activation n.
     #[inline(always)]
-    pub fn n_rates<R: Real>(&self, v: R) -> Rates<R> {
+    pub fn n_rates<R: Real>(v: R) -> Rates<R> {
         Rates {
             alpha: R::c(0.2) * x_over_one_minus_exp_neg((v + 45.7) * 0.1),
             beta: R::c(0.25) * ((v + 55.7) * -0.0125).exp(),
@@ -117,25 +133,25 @@ impl ConnorStevens {
 
     /// Sodium activation m.
     #[inline(always)]
-    pub fn m<R: Real>(&self, v: R) -> Gate<R> {
-        self.m_rates(v).gate()
+    pub fn m<R: Real>(v: R) -> Gate<R> {
+        Self::m_rates(v).gate()
     }
 
     /// Sodium inactivation h.
     #[inline(always)]
-    pub fn h<R: Real>(&self, v: R) -> Gate<R> {
-        self.h_rates(v).gate()
+    pub fn h<R: Real>(v: R) -> Gate<R> {
+        Self::h_rates(v).gate()
     }
 
     /// Delayed-rectifier activation n.
     #[inline(always)]
-    pub fn n<R: Real>(&self, v: R) -> Gate<R> {
-        self.n_rates(v).gate()
+    pub fn n<R: Real>(v: R) -> Gate<R> {
+        Self::n_rates(v).gate()
     }
 
     /// A-current activation a.
     #[inline(always)]
-    pub fn a<R: Real>(&self, v: R) -> Gate<R> {
+    pub fn a<R: Real>(v: R) -> Gate<R> {
         // a∞ = x^(1/3) with x = 0.0761 e^(0.0314 (v + 94.22)) / (1 + e^(0.0346 (v + 1.17))),
         // taken as exp(ln(x)/3) with ln x written out: one exp and one ln_1p instead of an exp,
         // a division and a (slow, software) cube root.
@@ -148,24 +164,38 @@ impl ConnorStevens {
 
     /// A-current inactivation b.
     #[inline(always)]
-    pub fn b<R: Real>(&self, v: R) -> Gate<R> {
+    pub fn b<R: Real>(v: R) -> Gate<R> {
         Gate {
             inf: (R::c(1.0) / (R::c(1.0) + ((v + 53.3) * 0.0688).exp())).pow4(),
             tau: R::c(1.24) + R::c(2.678) / (R::c(1.0) + ((v + 50.0) * 0.0624).exp()),
         }
     }
 
-    /// (A, B) of every variable, dx/dt = A + B·x, for one neuron or four.
+    /// The constants of [`ConnorStevens::linear_of`] for one neuron.
+    fn consts(&self) -> Consts<f64> {
+        Consts {
+            c_m: self.c_m,
+            g_na: self.g_na,
+            g_k: self.g_k,
+            g_a: self.g_a,
+            g_l: self.g_l,
+            e_na: self.e_na,
+            e_k: self.e_k,
+            e_a: self.e_a,
+            g_l_e_l: self.g_l * self.e_l,
+        }
+    }
+
+    /// (A, B) of every variable, dx/dt = A + B·x, for one neuron or four (each with its own
+    /// constants `c`).
     #[inline(always)]
-    fn linear_of<R: Real>(&self, s: &[R; 6], input: R) -> [(R, R); 6] {
+    fn linear_of<R: Real>(c: &Consts<R>, s: &[R; 6], input: R) -> [(R, R); 6] {
         let [v, m, h, n, a, b] = *s;
-        let gna = R::c(self.g_na) * m * m * m * h;
-        let gk = R::c(self.g_k) * n * n * n * n;
-        let ga = R::c(self.g_a) * a * a * a * b;
-        let g_total = R::c(self.g_l) + gna + gk + ga;
-        let a_v =
-            (R::c(self.g_l * self.e_l) + gna * self.e_na + gk * self.e_k + ga * self.e_a + input)
-                / self.c_m;
+        let gna = c.g_na * m * m * m * h;
+        let gk = c.g_k * n * n * n * n;
+        let ga = c.g_a * a * a * a * b;
+        let g_total = c.g_l + gna + gk + ga;
+        let a_v = (c.g_l_e_l + gna * c.e_na + gk * c.e_k + ga * c.e_a + input) / c.c_m;
         // dx/dt = α − (α + β)x for the α–β gates and (x∞ − x)/τ for the others, with as
         // few divisions as the rates allow (they are most of the arithmetic's cost).
         let kinetic = |r: Rates<R>| (r.alpha, -(r.alpha + r.beta));
@@ -174,12 +204,12 @@ impl ConnorStevens {
             (g.inf * rate, -rate)
         };
         [
-            (a_v, -g_total / self.c_m),
-            kinetic(self.m_rates(v)),
-            kinetic(self.h_rates(v)),
-            kinetic(self.n_rates(v)),
-            relaxing(self.a(v)),
-            relaxing(self.b(v)),
+            (a_v, -g_total / c.c_m),
+            kinetic(Self::m_rates(v)),
+            kinetic(Self::h_rates(v)),
+            kinetic(Self::n_rates(v)),
+            relaxing(Self::a(v)),
+            relaxing(Self::b(v)),
         ]
     }
 
@@ -194,11 +224,11 @@ impl ConnorStevens {
     /// [`ConnorStevens::steady_current`].
     pub fn steady_components(&self, v: f64) -> [f64; 4] {
         let (m, h, n, a, b) = (
-            self.m(v).inf,
-            self.h(v).inf,
-            self.n(v).inf,
-            self.a(v).inf,
-            self.b(v).inf,
+            Self::m(v).inf,
+            Self::h(v).inf,
+            Self::n(v).inf,
+            Self::a(v).inf,
+            Self::b(v).inf,
         );
         [
             self.g_l * (v - self.e_l),
@@ -227,11 +257,11 @@ impl ConnorStevens {
                 let v = 0.5 * (a + b);
                 return Some([
                     v,
-                    self.m(v).inf,
-                    self.h(v).inf,
-                    self.n(v).inf,
-                    self.a(v).inf,
-                    self.b(v).inf,
+                    Self::m(v).inf,
+                    Self::h(v).inf,
+                    Self::n(v).inf,
+                    Self::a(v).inf,
+                    Self::b(v).inf,
                 ]);
             }
             lo = hi;
@@ -245,11 +275,11 @@ impl crate::analysis::bifurcation::Excitable<6> for ConnorStevens {
     fn steady_state(&self, v: f64) -> [f64; 6] {
         [
             v,
-            self.m(v).inf,
-            self.h(v).inf,
-            self.n(v).inf,
-            self.a(v).inf,
-            self.b(v).inf,
+            Self::m(v).inf,
+            Self::h(v).inf,
+            Self::n(v).inf,
+            Self::a(v).inf,
+            Self::b(v).inf,
         ]
     }
 }
@@ -263,14 +293,32 @@ impl Model<6> for ConnorStevens {
     }
 
     fn linear(&self, s: &[f64; 6], input: f64) -> [(f64, f64); 6] {
-        self.linear_of(s, input)
+        Self::linear_of(&self.consts(), s, input)
     }
 }
 
 impl LaneModel<6> for ConnorStevens {
+    type Lanes = Consts<F4>;
+
+    fn lanes(models: [&Self; LANES]) -> Consts<F4> {
+        let c = models.map(ConnorStevens::consts);
+        let lane = |f: fn(&Consts<f64>) -> f64| F4([f(&c[0]), f(&c[1]), f(&c[2]), f(&c[3])]);
+        Consts {
+            c_m: lane(|c| c.c_m),
+            g_na: lane(|c| c.g_na),
+            g_k: lane(|c| c.g_k),
+            g_a: lane(|c| c.g_a),
+            g_l: lane(|c| c.g_l),
+            e_na: lane(|c| c.e_na),
+            e_k: lane(|c| c.e_k),
+            e_a: lane(|c| c.e_a),
+            g_l_e_l: lane(|c| c.g_l_e_l),
+        }
+    }
+
     #[inline(always)]
-    fn linear_lanes(&self, s: &[F4; 6], input: F4) -> [(F4, F4); 6] {
-        self.linear_of(s, input)
+    fn linear_lanes(p: &Consts<F4>, s: &[F4; 6], input: F4) -> [(F4, F4); 6] {
+        Self::linear_of(p, s, input)
     }
 
     /// [`ConnorStevens::linear_of`] on F4 with the same operations per rate, the rates of
@@ -331,7 +379,7 @@ mod tests {
         for k in 0..=300 {
             let v = -120.0 + f64::from(k);
             let x = 0.0761 * (0.0314 * (v + 94.22)).exp() / (1.0 + (0.0346 * (v + 1.17)).exp());
-            let rel = (cs.a(v).inf - x.cbrt()).abs() / x.cbrt();
+            let rel = (ConnorStevens::a(v).inf - x.cbrt()).abs() / x.cbrt();
             // exp and ln_1p are within an ulp or so: a few ulp after the division by 3.
             assert!(rel < 4.0 * f64::EPSILON, "{v}: {rel}");
         }
@@ -343,25 +391,25 @@ mod tests {
         let v = -60.0;
         let am = 0.38 * (v + 29.7) / (1.0 - (-0.1 * (v + 29.7f64)).exp());
         let bm = 15.2 * (-0.0556 * (v + 54.7f64)).exp();
-        assert!((cs.m(v).inf - am / (am + bm)).abs() < 1e-15);
+        assert!((ConnorStevens::m(v).inf - am / (am + bm)).abs() < 1e-15);
         let an = 0.02 * (v + 45.7) / (1.0 - (-0.1 * (v + 45.7f64)).exp());
         let bn = 0.25 * (-0.0125 * (v + 55.7f64)).exp();
-        assert!((cs.n(v).tau - 1.0 / (an + bn)).abs() < 1e-13);
+        assert!((ConnorStevens::n(v).tau - 1.0 / (an + bn)).abs() < 1e-13);
         let b_inf = (1.0 / (1.0 + (0.0688 * (v + 53.3f64)).exp())).powi(4);
-        assert!((cs.b(v).inf - b_inf).abs() < 1e-16);
+        assert!((ConnorStevens::b(v).inf - b_inf).abs() < 1e-16);
     }
 
     #[test]
     fn singular_voltages_give_the_limits() {
         let cs = ConnorStevens::default();
         // α_m at V = −29.7 is 0.38 · 10 = 3.8; α_n at −45.7 is 0.02 · 10 = 0.2.
-        let m = cs.m(-29.7);
+        let m = ConnorStevens::m(-29.7);
         let beta_m = 15.2 * (-0.0556 * (-29.7 + 54.7f64)).exp();
         assert!((m.inf - 3.8 / (3.8 + beta_m)).abs() < 1e-14);
-        let n = cs.n(-45.7);
+        let n = ConnorStevens::n(-45.7);
         let beta_n = 0.25 * (-0.0125 * (-45.7 + 55.7f64)).exp();
         assert!((n.tau - 1.0 / (0.2 + beta_n)).abs() < 1e-12);
-        assert!(cs.m(-29.7 + 1e-12).inf.is_finite());
+        assert!(ConnorStevens::m(-29.7 + 1e-12).inf.is_finite());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! variant with VT = −63 mV), in per-area units: V in mV, t in ms, conductances in mS/cm²,
 //! currents in µA/cm², C in µF/cm². State: [V, m, n, h].
 
-use super::conductance::{LaneModel, Model};
+use super::conductance::{LANES, LaneModel, Model};
 use super::gating::exprel;
 use crate::simd::F4;
 
@@ -118,27 +118,56 @@ impl Model<4> for HodgkinHuxley {
     }
 }
 
+/// The parameters of four [`HodgkinHuxley`] models, one per lane, as the lane kernel uses
+/// them.
+#[derive(Debug, Clone, Copy)]
+pub struct HhLanes {
+    v_t: F4,
+    g_na: F4,
+    g_kd: F4,
+    g_l: F4,
+    e_na: F4,
+    e_k: F4,
+    g_l_e_l: F4,
+    inv_c: F4,
+}
+
 impl LaneModel<4> for HodgkinHuxley {
+    type Lanes = HhLanes;
+
+    fn lanes(models: [&Self; LANES]) -> HhLanes {
+        let lane = |f: fn(&HodgkinHuxley) -> f64| F4(models.map(f));
+        HhLanes {
+            v_t: lane(|m| m.v_t),
+            g_na: lane(|m| m.g_na),
+            g_kd: lane(|m| m.g_kd),
+            g_l: lane(|m| m.g_l),
+            e_na: lane(|m| m.e_na),
+            e_k: lane(|m| m.e_k),
+            g_l_e_l: lane(|m| m.g_l * m.e_l),
+            inv_c: lane(|m| 1.0 / m.c_m),
+        }
+    }
+
     /// The rates of [`HodgkinHuxley::m_rates`] and the others, rearranged for four neurons
     /// with four divisions instead of thirteen: c/exprel(x) as c·x/(eˣ − 1), the constant
     /// divisors as multiplications, and 1/C_m taken once.
     #[inline(always)]
-    fn linear_lanes(&self, s: &[F4; 4], input: F4) -> [(F4, F4); 4] {
+    fn linear_lanes(p: &HhLanes, s: &[F4; 4], input: F4) -> [(F4, F4); 4] {
         let [v, m, n, h] = *s;
-        let vt = self.v_t;
+        let vt = p.v_t;
         let alpha_m = ((13.0 - v + vt) * 0.25).x_over_expm1() * (0.32 * 4.0);
         let beta_m = ((v - vt - 40.0) * 0.2).x_over_expm1() * (0.28 * 5.0);
         let alpha_n = ((15.0 - v + vt) * 0.2).x_over_expm1() * (0.032 * 5.0);
         let beta_n = ((10.0 - v + vt) * (1.0 / 40.0)).exp() * 0.5;
         let alpha_h = ((17.0 - v + vt) * (1.0 / 18.0)).exp() * 0.128;
         let beta_h = 4.0 / (((40.0 - v + vt) * 0.2).exp() + 1.0);
-        let gna = m * m * m * h * self.g_na;
-        let gk = n * n * n * n * self.g_kd;
-        let g_total = gna + gk + self.g_l;
-        let inv_c = 1.0 / self.c_m;
-        let a_v = (gna * self.e_na + gk * self.e_k + input + self.g_l * self.e_l) * inv_c;
+        let gna = m * m * m * h * p.g_na;
+        let gk = n * n * n * n * p.g_kd;
+        let g_total = gna + gk + p.g_l;
+        let a_v = (gna * p.e_na + gk * p.e_k + input + p.g_l_e_l) * p.inv_c;
         [
-            (a_v, -g_total * inv_c),
+            (a_v, -g_total * p.inv_c),
             (alpha_m, -(alpha_m + beta_m)),
             (alpha_n, -(alpha_n + beta_n)),
             (alpha_h, -(alpha_h + beta_h)),
