@@ -375,7 +375,6 @@ mod tests {
     #[test]
     fn a_activation_without_a_cube_root_matches_the_cube_root() {
         assert_eq!(LN_0_0761.to_bits(), 0.0761f64.ln().to_bits());
-        let cs = ConnorStevens::default();
         for k in 0..=300 {
             let v = -120.0 + f64::from(k);
             let x = 0.0761 * (0.0314 * (v + 94.22)).exp() / (1.0 + (0.0346 * (v + 1.17)).exp());
@@ -387,7 +386,6 @@ mod tests {
 
     #[test]
     fn gates_by_hand_at_minus_60_mv() {
-        let cs = ConnorStevens::default();
         let v = -60.0;
         let am = 0.38 * (v + 29.7) / (1.0 - (-0.1 * (v + 29.7f64)).exp());
         let bm = 15.2 * (-0.0556 * (v + 54.7f64)).exp();
@@ -401,7 +399,6 @@ mod tests {
 
     #[test]
     fn singular_voltages_give_the_limits() {
-        let cs = ConnorStevens::default();
         // α_m at V = −29.7 is 0.38 · 10 = 3.8; α_n at −45.7 is 0.02 · 10 = 0.2.
         let m = ConnorStevens::m(-29.7);
         let beta_m = 15.2 * (-0.0556 * (-29.7 + 54.7f64)).exp();
