@@ -347,52 +347,114 @@ fn track_body<M: LaneModel<N>, const N: usize>(
     threshold_mv: f64,
 ) -> Result<Track<N>, NumericalError> {
     let mut s = state;
-    let steps = (duration_ms / dt_ms).round() as usize;
-    let mut spikes = Vec::new();
-    let mut armed = s[0] <= threshold_mv;
-    let (mut lo, mut hi) = (s[0], s[0]);
-    let mut last_range = (s[0], s[0]);
-    for step in 0..steps {
+    let mut t = Tracker::new(&s, input, dt_ms, duration_ms, threshold_mv);
+    while !t.over() {
         let before = s[0];
         conductance::rk4_step_packed(m, &mut s, input, dt_ms);
-        let v = s[0];
+        t.observe(m, &s, before)?;
+    }
+    Ok(t.finish(s))
+}
+
+/// The bookkeeping of one [`track`] as its neuron is stepped (alone, or in a lane of
+/// [`crate::analysis::sim::Sim`]): spikes, the V range, the end of the run.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracker {
+    input: f64,
+    dt_ms: f64,
+    threshold_mv: f64,
+    steps: usize,
+    step: usize,
+    settled: bool,
+    spikes: Vec<f64>,
+    armed: bool,
+    lo: f64,
+    hi: f64,
+    last_range: (f64, f64),
+}
+
+impl Tracker {
+    pub(crate) fn new<const N: usize>(
+        s: &[f64; N],
+        input: f64,
+        dt_ms: f64,
+        duration_ms: f64,
+        threshold_mv: f64,
+    ) -> Tracker {
+        Tracker {
+            input,
+            dt_ms,
+            threshold_mv,
+            steps: (duration_ms / dt_ms).round() as usize,
+            step: 0,
+            settled: false,
+            spikes: Vec::new(),
+            armed: s[0] <= threshold_mv,
+            lo: s[0],
+            hi: s[0],
+            last_range: (s[0], s[0]),
+        }
+    }
+
+    /// No step is left: the duration is reached, or the state settled at rest.
+    pub(crate) fn over(&self) -> bool {
+        self.settled || self.step >= self.steps
+    }
+
+    /// Takes the state `s` after a step from V = `before`. A non-finite or unbounded V is an
+    /// error naming the model, the input and the time.
+    pub(crate) fn observe<M: Model<N>, const N: usize>(
+        &mut self,
+        m: &M,
+        s: &[f64; N],
+        before: f64,
+    ) -> Result<(), NumericalError> {
+        let (step, v) = (self.step, s[0]);
+        self.step += 1;
         if !v.is_finite() || v.abs() > V_BOUND_MV {
             return Err(NumericalError {
                 model: m.describe(),
                 parameters: format!(
-                    "I = {input}, RK4 at dt = {dt_ms} ms (limit-cycle continuation)"
+                    "I = {}, RK4 at dt = {} ms (limit-cycle continuation)",
+                    self.input, self.dt_ms
                 ),
-                when: format!("t = {} ms", (step + 1) as f64 * dt_ms),
+                when: format!("t = {} ms", (step + 1) as f64 * self.dt_ms),
                 value: v,
             });
         }
-        lo = lo.min(v);
-        hi = hi.max(v);
+        self.lo = self.lo.min(v);
+        self.hi = self.hi.max(v);
         // Settled on a stable equilibrium: nothing more will happen (see RunSpec::stop_at_rest).
-        if settled_at_rest(m, &s, input, step) {
-            break;
+        if settled_at_rest(m, s, self.input, step) {
+            self.settled = true;
+            return Ok(());
         }
-        if armed && v > threshold_mv {
-            let t = (step as f64 + (threshold_mv - before) / (v - before)) * dt_ms;
-            spikes.push(t);
-            armed = false;
-            last_range = (lo, hi);
-            lo = v;
-            hi = v;
-        } else if v <= threshold_mv {
-            armed = true;
+        if self.armed && v > self.threshold_mv {
+            let t = (step as f64 + (self.threshold_mv - before) / (v - before)) * self.dt_ms;
+            self.spikes.push(t);
+            self.armed = false;
+            self.last_range = (self.lo, self.hi);
+            self.lo = v;
+            self.hi = v;
+        } else if v <= self.threshold_mv {
+            self.armed = true;
+        }
+        Ok(())
+    }
+
+    /// The track, ending in state `s`.
+    pub(crate) fn finish<const N: usize>(self, s: [f64; N]) -> Track<N> {
+        let v_range_mv = if self.spikes.len() >= 2 {
+            self.last_range
+        } else {
+            (self.lo, self.hi)
+        };
+        Track {
+            spikes_ms: self.spikes,
+            state: s,
+            v_range_mv,
         }
     }
-    let v_range_mv = if spikes.len() >= 2 {
-        last_range
-    } else {
-        (lo, hi)
-    };
-    Ok(Track {
-        spikes_ms: spikes,
-        state: s,
-        v_range_mv,
-    })
 }
 
 /// Settles at `input` from `state`, then measures: `Some` with the measurement when firing

@@ -3,4 +3,5 @@
 pub mod bifurcation;
 pub mod fit;
 pub mod phase;
+pub mod sim;
 pub mod stats;
