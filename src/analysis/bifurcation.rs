@@ -20,8 +20,12 @@
 //!   is subcritical when a cycle coexists with the stable rest below it, supercritical when
 //!   not (both type II).
 //!
-//! Everything here is pure: models in, numbers out. Every loop has a bound.
+//! Everything here is pure: models in, numbers out. Every loop has a bound. The functions
+//! that simulate are `async`: they await their runs from a [`Sim`], which steps the runs of
+//! many such chains together in vector lanes (each run with the bits it gets alone), so an
+//! analysis of many models costs a fraction of one model after another.
 
+use crate::analysis::sim::{Sim, join};
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LaneModel, Model, V_BOUND_MV, settled_at_rest};
 use crate::simd::Isa;
@@ -29,7 +33,7 @@ use nalgebra::DMatrix;
 
 /// A model whose gates have voltage-dependent steady states, so its equilibria form a curve
 /// parametrised by V.
-pub trait Excitable<const N: usize>: LaneModel<N> {
+pub trait Excitable<const N: usize>: LaneModel<N> + Copy {
     /// The state at membrane potential `v_mv` with every gate at its steady state.
     fn steady_state(&self, v_mv: f64) -> [f64; N];
 }
@@ -458,22 +462,28 @@ impl Tracker {
 }
 
 /// Settles at `input` from `state`, then measures: `Some` with the measurement when firing
-/// goes on (at least two spikes in the measuring window), `None` when it stops.
-pub fn sustained<M: LaneModel<N>, const N: usize>(
+/// goes on (at least two spikes in the measuring window), `None` when it stops. The runs are
+/// `sim`'s (they share its lanes with other chains).
+pub async fn sustained<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     state: [f64; N],
     input: f64,
     c: &CycleSettings,
 ) -> Result<Option<Track<N>>, NumericalError> {
-    let settled = track(m, state, input, c.dt_ms, c.settle_ms, c.threshold_mv)?;
-    let measured = track(
-        m,
-        settled.state,
-        input,
-        c.dt_ms,
-        c.measure_ms,
-        c.threshold_mv,
-    )?;
+    let settled = sim
+        .track(m, state, input, c.dt_ms, c.settle_ms, c.threshold_mv)
+        .await?;
+    let measured = sim
+        .track(
+            m,
+            settled.state,
+            input,
+            c.dt_ms,
+            c.measure_ms,
+            c.threshold_mv,
+        )
+        .await?;
     Ok((measured.spikes_ms.len() >= 2).then_some(measured))
 }
 
@@ -504,7 +514,8 @@ const MAX_CONTINUATION_STEPS: usize = 400;
 /// `step`, keeping the state, until firing stops or `floor` is reached, then bisects the last
 /// interval to `tolerance`. `Err` if the model does not fire at `top`.
 #[allow(clippy::too_many_arguments)]
-pub fn follow_cycle_down<M: LaneModel<N>, const N: usize>(
+pub async fn follow_cycle_down<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     state: [f64; N],
     top: f64,
@@ -513,7 +524,7 @@ pub fn follow_cycle_down<M: LaneModel<N>, const N: usize>(
     tolerance: f64,
     c: &CycleSettings,
 ) -> Result<Option<FiringBranch>, NumericalError> {
-    let Some(first) = sustained(m, state, top, c)? else {
+    let Some(first) = sustained(sim, m, state, top, c).await? else {
         return Ok(None);
     };
     let point = |i: f64, t: &Track<N>| CyclePoint {
@@ -529,7 +540,7 @@ pub fn follow_cycle_down<M: LaneModel<N>, const N: usize>(
         if i < floor {
             break;
         }
-        match sustained(m, fire_state, i, c)? {
+        match sustained(sim, m, fire_state, i, c).await? {
             Some(t) => {
                 points.push(point(i, &t));
                 fire_i = i;
@@ -547,7 +558,7 @@ pub fn follow_cycle_down<M: LaneModel<N>, const N: usize>(
                 break;
             }
             let mid = 0.5 * (fire_i + silent);
-            match sustained(m, fire_state, mid, c)? {
+            match sustained(sim, m, fire_state, mid, c).await? {
                 Some(t) => {
                     points.push(point(mid, &t));
                     fire_i = mid;
@@ -625,7 +636,9 @@ pub struct Classification {
 /// fires full spikes (a cycle born with finite amplitude); supercritical when neither (the
 /// oscillation grows from zero amplitude). `start` is a state from which the model fires at
 /// `loss + above`; `rest_below` is the equilibrium state just below the loss.
-pub fn classify<M: LaneModel<N>, const N: usize>(
+#[allow(clippy::too_many_arguments)]
+pub async fn classify<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     loss: &RestLoss,
     start: [f64; N],
@@ -635,19 +648,35 @@ pub fn classify<M: LaneModel<N>, const N: usize>(
     c: &CycleSettings,
 ) -> Result<Classification, NumericalError> {
     let i_loss = loss.current();
-    let on_cycle = track(
-        m,
-        start,
-        i_loss + above,
-        c.dt_ms,
-        c.settle_ms,
-        c.threshold_mv,
-    )?;
-    let cycle_below = sustained(m, on_cycle.state, i_loss - probe, c)?.is_some();
-    let spikes_just_above = match loss {
-        RestLoss::Hopf(_) => sustained(m, rest_below, i_loss + probe, c)?.is_some(),
-        RestLoss::Fold(_) => false,
+    // The two probes are independent: their runs go on side by side. An error of the first
+    // is reported before one of the second, as if they ran in turn.
+    let below = async {
+        let on_cycle = sim
+            .track(
+                m,
+                start,
+                i_loss + above,
+                c.dt_ms,
+                c.settle_ms,
+                c.threshold_mv,
+            )
+            .await?;
+        Ok::<_, NumericalError>(
+            sustained(sim, m, on_cycle.state, i_loss - probe, c)
+                .await?
+                .is_some(),
+        )
     };
+    let just_above = async {
+        Ok::<_, NumericalError>(match loss {
+            RestLoss::Hopf(_) => sustained(sim, m, rest_below, i_loss + probe, c)
+                .await?
+                .is_some(),
+            RestLoss::Fold(_) => false,
+        })
+    };
+    let (cycle_below, spikes_just_above) = join(below, just_above).await;
+    let (cycle_below, spikes_just_above) = (cycle_below?, spikes_just_above?);
     let bifurcation = match loss {
         RestLoss::Fold(_) if cycle_below => OnsetBifurcation::SaddleNodeOffCircle,
         RestLoss::Fold(_) => OnsetBifurcation::Snic,

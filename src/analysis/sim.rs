@@ -24,8 +24,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// One run a chain waits for.
-struct Request<'m, M, const N: usize> {
-    model: &'m M,
+struct Request<M, const N: usize> {
+    model: M,
     state: [f64; N],
     input: f64,
     dt_ms: f64,
@@ -34,9 +34,9 @@ struct Request<'m, M, const N: usize> {
 }
 
 /// What the chains and the stepping loop share.
-struct Shared<'m, M, const N: usize> {
+struct Shared<M, const N: usize> {
     /// Runs not yet started, by ticket, oldest first.
-    queue: VecDeque<(usize, Request<'m, M, N>)>,
+    queue: VecDeque<(usize, Request<M, N>)>,
     /// Finished runs, by ticket, until their chain takes them.
     results: Vec<Option<Result<Track<N>, NumericalError>>>,
     /// The chain that asked for each ticket.
@@ -46,14 +46,14 @@ struct Shared<'m, M, const N: usize> {
 }
 
 /// Runs for a set of chains of one model type (see the module documentation).
-pub struct Sim<'m, M: LaneModel<N>, const N: usize> {
-    shared: RefCell<Shared<'m, M, N>>,
+pub struct Sim<M: LaneModel<N> + Copy, const N: usize> {
+    shared: RefCell<Shared<M, N>>,
 }
 
 /// A chain: a boxed future borrowing the [`Sim`] it awaits.
 pub type Chain<'f, T> = Pin<Box<dyn Future<Output = T> + 'f>>;
 
-impl<'m, M: LaneModel<N>, const N: usize> Default for Sim<'m, M, N> {
+impl<M: LaneModel<N> + Copy, const N: usize> Default for Sim<M, N> {
     fn default() -> Self {
         Sim {
             shared: RefCell::new(Shared {
@@ -68,15 +68,15 @@ impl<'m, M: LaneModel<N>, const N: usize> Default for Sim<'m, M, N> {
 
 /// The future of one [`Sim::track`]: asks for its run when first polled, then is ready when
 /// the run has ended.
-struct TrackFuture<'s, 'm, M: LaneModel<N>, const N: usize> {
-    sim: &'s Sim<'m, M, N>,
-    request: Option<Request<'m, M, N>>,
+struct TrackFuture<'s, M: LaneModel<N> + Copy, const N: usize> {
+    sim: &'s Sim<M, N>,
+    request: Option<Request<M, N>>,
     ticket: Option<usize>,
 }
 
-impl<M: LaneModel<N>, const N: usize> Unpin for TrackFuture<'_, '_, M, N> {}
+impl<M: LaneModel<N> + Copy, const N: usize> Unpin for TrackFuture<'_, M, N> {}
 
-impl<M: LaneModel<N>, const N: usize> Future for TrackFuture<'_, '_, M, N> {
+impl<M: LaneModel<N> + Copy, const N: usize> Future for TrackFuture<'_, M, N> {
     type Output = Result<Track<N>, NumericalError>;
 
     fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
@@ -101,16 +101,62 @@ impl<M: LaneModel<N>, const N: usize> Future for TrackFuture<'_, '_, M, N> {
     }
 }
 
+/// Both futures at once (a chain that waits on two independent runs, or sub-chains): each is
+/// polled until it is ready, and the pair is ready when both are.
+pub fn join<A: Future, B: Future>(a: A, b: B) -> impl Future<Output = (A::Output, B::Output)> {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut out_a, mut out_b) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if out_a.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            out_a = Some(v);
+        }
+        if out_b.is_none()
+            && let Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            out_b = Some(v);
+        }
+        match (out_a.take(), out_b.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (out_a, out_b) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+}
+
+/// Every future at once, their outputs in order (see [`join`]).
+pub fn join_all<'f, T: 'f>(chains: Vec<Chain<'f, T>>) -> impl Future<Output = Vec<T>> + 'f {
+    let mut chains = chains;
+    let mut out: Vec<Option<T>> = chains.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        for (chain, slot) in chains.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none()
+                && let Poll::Ready(v) = chain.as_mut().poll(cx)
+            {
+                *slot = Some(v);
+            }
+        }
+        if out.iter().all(Option::is_some) {
+            Poll::Ready(out.iter_mut().map(|v| v.take().expect("ready")).collect())
+        } else {
+            Poll::Pending
+        }
+    })
+}
+
 /// A run in a lane.
-struct Job<'m, M, const N: usize> {
+struct Job<M, const N: usize> {
     ticket: usize,
-    model: &'m M,
+    model: M,
     input: f64,
     dt_ms: f64,
     tracker: Tracker,
 }
 
-impl<'m, M: LaneModel<N>, const N: usize> Sim<'m, M, N> {
+impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
     /// A simulator with no run yet.
     pub fn new() -> Self {
         Self::default()
@@ -120,7 +166,7 @@ impl<'m, M: LaneModel<N>, const N: usize> Sim<'m, M, N> {
     /// runs, with the same result.
     pub fn track(
         &self,
-        m: &'m M,
+        m: &M,
         state: [f64; N],
         input: f64,
         dt_ms: f64,
@@ -130,7 +176,7 @@ impl<'m, M: LaneModel<N>, const N: usize> Sim<'m, M, N> {
         TrackFuture {
             sim: self,
             request: Some(Request {
-                model: m,
+                model: *m,
                 state,
                 input,
                 dt_ms,
@@ -166,7 +212,7 @@ impl<'m, M: LaneModel<N>, const N: usize> Sim<'m, M, N> {
             poll(k, &mut out);
         }
         let isa = Isa::detect();
-        let mut lanes: [Option<Job<'m, M, N>>; LANES] = std::array::from_fn(|_| None);
+        let mut lanes: [Option<Job<M, N>>; LANES] = std::array::from_fn(|_| None);
         let mut s = [F4::splat(0.0); N];
         // Every pass ends at least one run (a run has a bounded number of steps), and every
         // chain asks for finitely many runs, so the loop ends.
@@ -195,9 +241,9 @@ impl<'m, M: LaneModel<N>, const N: usize> Sim<'m, M, N> {
 /// never computes on garbage.
 #[inline(always)]
 #[allow(clippy::type_complexity)]
-fn step_until_one_ends<'m, M: LaneModel<N>, const N: usize>(
-    sim: &Sim<'m, M, N>,
-    lanes: &mut [Option<Job<'m, M, N>>; LANES],
+fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
+    lanes: &mut [Option<Job<M, N>>; LANES],
     s: &mut [F4; N],
 ) -> Vec<(usize, Result<Track<N>, NumericalError>)> {
     let mut ended = Vec::new();
@@ -249,8 +295,8 @@ fn step_until_one_ends<'m, M: LaneModel<N>, const N: usize>(
         let mut lane: [f64; N] = std::array::from_fn(|i| s[i].0[busy]);
         let result = loop {
             let before = lane[0];
-            conductance::rk4_step_packed(job.model, &mut lane, job.input, dt_ms);
-            if let Err(e) = job.tracker.observe(job.model, &lane, before) {
+            conductance::rk4_step_packed(&job.model, &mut lane, job.input, dt_ms);
+            if let Err(e) = job.tracker.observe(&job.model, &lane, before) {
                 break Err(e);
             }
             if job.tracker.over() {
@@ -268,7 +314,7 @@ fn step_until_one_ends<'m, M: LaneModel<N>, const N: usize>(
         }
     }
     let model = |k: usize| {
-        lanes[k]
+        &lanes[k]
             .as_ref()
             .unwrap_or_else(|| lanes[busy].as_ref().expect("busy"))
             .model
@@ -288,7 +334,7 @@ fn step_until_one_ends<'m, M: LaneModel<N>, const N: usize>(
                 continue;
             };
             let lane: [f64; N] = std::array::from_fn(|i| s[i].0[k]);
-            let result = match job.tracker.observe(job.model, &lane, before.0[k]) {
+            let result = match job.tracker.observe(&job.model, &lane, before.0[k]) {
                 Err(e) => Some(Err(e)),
                 Ok(()) if job.tracker.over() => Some(Ok(())),
                 Ok(()) => None,
@@ -304,7 +350,7 @@ fn step_until_one_ends<'m, M: LaneModel<N>, const N: usize>(
 
 /// [`crate::analysis::bifurcation::track`] through a [`Sim`] of its own (for tests).
 #[cfg(test)]
-fn track_alone<M: LaneModel<N>, const N: usize>(
+fn track_alone<M: LaneModel<N> + Copy, const N: usize>(
     m: &M,
     state: [f64; N],
     input: f64,
@@ -334,9 +380,9 @@ mod tests {
     type Runs = Vec<Result<Track<6>, NumericalError>>;
 
     /// Runs at `currents` in turn, each from the end state of the one before.
-    async fn continuation<'m>(
-        sim: &Sim<'m, ConnorStevens, 6>,
-        m: &'m ConnorStevens,
+    async fn continuation(
+        sim: &Sim<ConnorStevens, 6>,
+        m: &ConnorStevens,
         start: [f64; 6],
         currents: Vec<f64>,
     ) -> Runs {

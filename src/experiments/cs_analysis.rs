@@ -8,11 +8,11 @@ use super::onset::{self, SqrtLaw, TypeChange};
 use crate::analysis::bifurcation::{
     self, CyclePoint, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation,
 };
+use crate::analysis::sim::{Chain, Sim, join_all};
 use crate::config::CsConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
 use crate::neuron::connor_stevens::ConnorStevens;
-use rayon::prelude::*;
 
 /// The model of a convention at a given g_A.
 pub fn model_at(cfg: &CsConfig, convention: Convention, g_a: f64) -> ConnorStevens {
@@ -34,7 +34,8 @@ pub struct GaTypeChange {
 
 /// For each convention, every pair of neighbouring g_A values of the sweep whose classes
 /// differ, bisected on g_A.
-pub fn type_changes(
+pub async fn type_changes(
+    sim: &Sim<ConnorStevens, 6>,
     cfg: &CsConfig,
     curves: &[CsCurve],
     cycle: &CycleSettings,
@@ -54,22 +55,29 @@ pub fn type_changes(
             }
         }
     }
-    pairs
-        .par_iter()
-        .map(|&(convention, lo, hi)| {
-            let class = |g_a: f64| -> Result<bool, NumericalError> {
+    // The bisections are independent: their runs go on side by side.
+    let bisections: Vec<Chain<'_, _>> = pairs
+        .into_iter()
+        .map(|(convention, lo, hi)| {
+            let class = move |g_a: f64| async move {
                 let m = model_at(cfg, convention, g_a);
                 let Some(rest) = m.resting_state(0.0) else {
                     return Ok(false);
                 };
-                Ok(onset::classify_model(&m, rest[0], cycle)?
+                Ok(onset::classify_model(sim, &m, rest[0], cycle)
+                    .await?
                     .is_some_and(|b| Excitability::of(b) == Excitability::TypeI))
             };
-            Ok(
-                onset::type_change(lo, hi, class)?
-                    .map(|change| GaTypeChange { convention, change }),
-            )
+            Box::pin(async move {
+                Ok(onset::type_change(lo, hi, class)
+                    .await?
+                    .map(|change| GaTypeChange { convention, change }))
+            }) as Chain<'_, Result<Option<GaTypeChange>, NumericalError>>
         })
+        .collect();
+    join_all(bisections)
+        .await
+        .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map(|v| v.into_iter().flatten().collect())
 }
@@ -254,7 +262,8 @@ const DIAGRAM_V_STEP: f64 = 0.1;
 const DIAGRAM_I_STEP: f64 = 0.5;
 
 /// The diagram of `curve`'s model over a window around its onset.
-pub fn diagram(
+pub async fn diagram(
+    sim: &Sim<ConnorStevens, 6>,
     curve: &CsCurve,
     tolerance: f64,
     cycle: &CycleSettings,
@@ -278,6 +287,7 @@ pub fn diagram(
         .collect();
     let in_window = |i: f64| i >= window.0 && i <= window.1;
     let branch = bifurcation::follow_cycle_down(
+        sim,
         &m,
         onset::nudged(&m, a.rest_mv),
         window.1,
@@ -285,7 +295,8 @@ pub fn diagram(
         DIAGRAM_I_STEP,
         tolerance,
         cycle,
-    )?;
+    )
+    .await?;
     let mut cycle_points = branch.map(|b| b.points).unwrap_or_default();
     cycle_points.sort_by(|a, b| a.current.total_cmp(&b.current));
     Ok(Diagram {
@@ -307,12 +318,16 @@ pub fn diagram(
 }
 
 /// The square-root law of `curve`'s model if its onset is a SNIC.
-pub fn snic_law(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<SqrtLaw>, NumericalError> {
+pub async fn snic_law(
+    sim: &Sim<ConnorStevens, 6>,
+    curve: &CsCurve,
+    cycle: &CycleSettings,
+) -> Result<Option<SqrtLaw>, NumericalError> {
     let a = &curve.onset.analysis;
     match (a.bifurcation(), a.fold) {
         (Some(OnsetBifurcation::Snic), Some(fold)) => {
             let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
-            onset::sqrt_law(&m, fold.current, onset::nudged(&m, a.rest_mv), cycle)
+            onset::sqrt_law(sim, &m, fold.current, onset::nudged(&m, a.rest_mv), cycle).await
         }
         _ => Ok(None),
     }
@@ -371,7 +386,11 @@ impl Ramp {
 
 /// Runs the staircase for `curve`'s model across its bistable window, if it has one, from
 /// the rest state at the bottom.
-pub fn ramp(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<Ramp>, NumericalError> {
+pub async fn ramp(
+    sim: &Sim<ConnorStevens, 6>,
+    curve: &CsCurve,
+    cycle: &CycleSettings,
+) -> Result<Option<Ramp>, NumericalError> {
     let Some(window) = curve.onset.analysis.bistable_window() else {
         return Ok(None);
     };
@@ -383,38 +402,43 @@ pub fn ramp(curve: &CsCurve, cycle: &CycleSettings) -> Result<Option<Ramp>, Nume
     let n = ((hi - lo) / RAMP_STEP_UA).ceil() as usize;
     let currents: Vec<f64> = (0..=n).map(|k| lo + k as f64 * RAMP_STEP_UA).collect();
     let mut state = m.steady_state(v0);
-    let mut step = |current: f64| -> Result<(f64, f64), NumericalError> {
-        let settled = bifurcation::track(
-            &m,
-            state,
-            current,
-            cycle.dt_ms,
-            cycle.settle_ms,
-            cycle.threshold_mv,
-        )?;
-        let measured = bifurcation::track(
-            &m,
-            settled.state,
-            current,
-            cycle.dt_ms,
-            cycle.measure_ms,
-            cycle.threshold_mv,
-        )?;
+    // The staircase keeps the state: each step starts where the one before ended.
+    let mut up = Vec::with_capacity(currents.len());
+    let mut down = Vec::with_capacity(currents.len());
+    for (k, &current) in currents
+        .iter()
+        .chain(currents.iter().rev().skip(1))
+        .enumerate()
+    {
+        let settled = sim
+            .track(
+                &m,
+                state,
+                current,
+                cycle.dt_ms,
+                cycle.settle_ms,
+                cycle.threshold_mv,
+            )
+            .await?;
+        let measured = sim
+            .track(
+                &m,
+                settled.state,
+                current,
+                cycle.dt_ms,
+                cycle.measure_ms,
+                cycle.threshold_mv,
+            )
+            .await?;
         state = measured.state;
         let n = measured.spikes_ms.len();
         let rate = if n >= 2 { measured.rate_hz(n - 1) } else { 0.0 };
-        Ok((current, rate))
-    };
-    let up = currents
-        .iter()
-        .map(|&i| step(i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let down = currents
-        .iter()
-        .rev()
-        .skip(1)
-        .map(|&i| step(i))
-        .collect::<Result<Vec<_>, _>>()?;
+        if k < currents.len() {
+            up.push((current, rate));
+        } else {
+            down.push((current, rate));
+        }
+    }
     Ok(Some(Ramp {
         g_a: curve.g_a,
         g_k: curve.g_k,

@@ -5,6 +5,7 @@
 
 use super::onset::{self, OnsetAnalysis, SqrtLaw};
 use crate::analysis::bifurcation::{self, CycleSettings, OnsetBifurcation};
+use crate::analysis::sim::Sim;
 use crate::config::HhConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
@@ -53,6 +54,16 @@ pub const HH_TOLERANCE_UA: f64 = 0.001;
 
 /// The onset analysis of the example's model.
 fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalError> {
+    let sim = Sim::new();
+    sim.run_one(hh_onset_in(&sim, cfg, model))
+}
+
+/// [`hh_onset`], its runs in `sim`'s lanes.
+async fn hh_onset_in(
+    sim: &Sim<HodgkinHuxley, 4>,
+    cfg: &HhConfig,
+    model: &HodgkinHuxley,
+) -> Result<HhOnset, NumericalError> {
     let cycle = CycleSettings {
         dt_ms: cfg.dt_converged_ms,
         threshold_mv: THRESHOLD_MV,
@@ -70,13 +81,15 @@ fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalE
     let branch = bifurcation::rest_branch(model, &onset::SCAN);
     let loss = branch.loss.map_or(0.0, |l| l.current());
     let (step_rheobase, step_rate) = onset::step_rheobase(
+        sim,
         model,
         rest,
         loss - 1.0,
         loss + onset::ABOVE_UA,
         HH_TOLERANCE_UA,
         &cycle,
-    )?
+    )
+    .await?
     .ok_or_else(|| NumericalError {
         model: conductance::Model::describe(model),
         parameters: format!(
@@ -87,12 +100,13 @@ fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalE
         when: "during the onset analysis".into(),
         value: loss,
     })?;
-    let analysis = onset::analyse(model, rest_mv, step_rheobase, HH_TOLERANCE_UA, &cycle)?;
+    let analysis =
+        onset::analyse(sim, model, rest_mv, step_rheobase, HH_TOLERANCE_UA, &cycle).await?;
     let (rheobase_ua_cm2, onset_rate_hz, sqrt_law) = match (analysis.bifurcation(), analysis.fold) {
         (Some(OnsetBifurcation::Snic), Some(fold)) => (
             fold.current,
             0.0,
-            onset::sqrt_law(model, fold.current, rest, &cycle)?,
+            onset::sqrt_law(sim, model, fold.current, rest, &cycle).await?,
         ),
         _ => (step_rheobase, step_rate, None),
     };

@@ -317,15 +317,24 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     ]
     .into_iter()
     .flat_map(|(group, hidden, epochs, restarts)| {
+        // Four per job where they share lanes; the wide ones train alone, one per job.
+        let per_job = if hidden < mlp::LANE_BATCH_MAX_HIDDEN {
+            mlp::LANES
+        } else {
+            1
+        };
         (0..restarts)
-            .step_by(mlp::LANES)
-            .map(move |r| (group, hidden, epochs, r..(r + mlp::LANES).min(restarts)))
+            .step_by(per_job)
+            .map(move |r| (group, hidden, epochs, r..(r + per_job).min(restarts)))
     })
     .collect();
     let ones = y_train.iter().filter(|&&y| y > 0.5).count() as f64;
     let majority_share = ones.max(y_train.len() as f64 - ones) / y_train.len() as f64;
+    // One task per job, so an idle core can take any of them (the wide ones last a quarter
+    // of a second each).
     let outcomes: Vec<Vec<Restart>> = jobs
         .par_iter()
+        .with_max_len(1)
         .map(|(group, hidden, epochs, restarts)| {
             let seeds: Vec<u64> = restarts
                 .clone()

@@ -6,6 +6,7 @@
 use crate::analysis::bifurcation::{
     self, Classification, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation, RestLoss, Scan,
 };
+use crate::analysis::sim::{Sim, join};
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LaneModel, Method, RunSpec};
 
@@ -80,7 +81,8 @@ pub fn nudged<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> [f64; N] {
 
 /// Analyses one model. `rest0` is the I = 0 rest voltage (mV), `rheobase` the step rheobase
 /// (from which the cycle is followed down), `tolerance` the resolution of the continuation.
-pub fn analyse<M: Excitable<N>, const N: usize>(
+pub async fn analyse<M: Excitable<N>, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     rest0_mv: f64,
     rheobase: f64,
@@ -91,15 +93,18 @@ pub fn analyse<M: Excitable<N>, const N: usize>(
     let branch = bifurcation::rest_branch(m, &SCAN);
     let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
     let hopf = branch.hopfs.first().copied();
-    let classification = match &branch.loss {
-        Some(loss) => Some(classify_loss(m, loss, rest0_mv, cycle)?),
-        None => None,
+    let classification = async {
+        match &branch.loss {
+            Some(loss) => Ok(Some(classify_loss(sim, m, loss, rest0_mv, cycle).await?)),
+            None => Ok(None),
+        }
     };
     // The firing cycle followed down from above the step rheobase, where a step from rest
-    // reaches it.
+    // reaches it; beside the classification's probes (independent of it).
     let top = rheobase + ABOVE_UA;
     let floor = top - 100.0;
     let firing = bifurcation::follow_cycle_down(
+        sim,
         m,
         nudged(m, rest0_mv),
         top,
@@ -107,7 +112,9 @@ pub fn analyse<M: Excitable<N>, const N: usize>(
         CONTINUATION_STEP_UA,
         tolerance,
         cycle,
-    )?;
+    );
+    let (classification, firing) = join(classification, firing).await;
+    let (classification, firing) = (classification?, firing?);
     let lowest = firing.as_ref().and_then(|f| {
         f.points
             .iter()
@@ -182,20 +189,23 @@ const SQRT_LAW_MIN_POINTS: usize = 3;
 /// Measures the rate at each of [`SQRT_LAW_OFFSETS`] above `fold` from `start` (a state from
 /// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law; `None`
 /// when fewer than [`SQRT_LAW_MIN_POINTS`] offsets close to the fold fire (no fit to show).
-pub fn sqrt_law<M: LaneModel<N>, const N: usize>(
+pub async fn sqrt_law<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     fold: f64,
     start: [f64; N],
     c: &CycleSettings,
 ) -> Result<Option<SqrtLaw>, NumericalError> {
-    let on_cycle = bifurcation::track(
-        m,
-        start,
-        fold + ABOVE_UA,
-        c.dt_ms,
-        c.settle_ms,
-        c.threshold_mv,
-    )?;
+    let on_cycle = sim
+        .track(
+            m,
+            start,
+            fold + ABOVE_UA,
+            c.dt_ms,
+            c.settle_ms,
+            c.threshold_mv,
+        )
+        .await?;
     // Independent runs, the longest ones (closest to the fold) tens of seconds of model time:
     // four at a time on the lane math, in parallel, collected in order.
     let spec = RunSpec {
@@ -256,7 +266,8 @@ pub fn sqrt_law<M: LaneModel<N>, const N: usize>(
 
 /// The onset class alone (rest branch and the cycle probes, no continuation): what the
 /// bisection on g_A needs.
-pub fn classify_model<M: Excitable<N>, const N: usize>(
+pub async fn classify_model<M: Excitable<N>, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     rest0_mv: f64,
     cycle: &CycleSettings,
@@ -265,12 +276,17 @@ pub fn classify_model<M: Excitable<N>, const N: usize>(
     let Some(loss) = branch.loss else {
         return Ok(None);
     };
-    Ok(Some(classify_loss(m, &loss, rest0_mv, cycle)?.bifurcation))
+    Ok(Some(
+        classify_loss(sim, m, &loss, rest0_mv, cycle)
+            .await?
+            .bifurcation,
+    ))
 }
 
 /// Classifies how rest is lost, with the probes of this module: the cycle reached from the
 /// nudged I = 0 rest, and the rest state 0.5 mV below the loss.
-fn classify_loss<M: Excitable<N>, const N: usize>(
+async fn classify_loss<M: Excitable<N>, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     loss: &RestLoss,
     rest0_mv: f64,
@@ -281,6 +297,7 @@ fn classify_loss<M: Excitable<N>, const N: usize>(
         RestLoss::Hopf(h) => h.v_mv,
     };
     bifurcation::classify(
+        sim,
         m,
         loss,
         nudged(m, rest0_mv),
@@ -289,6 +306,7 @@ fn classify_loss<M: Excitable<N>, const N: usize>(
         PROBE_UA,
         cycle,
     )
+    .await
 }
 
 /// Where, between two parameter values of different class, the onset turns from type II to
@@ -306,18 +324,19 @@ pub const TYPE_CHANGE_BISECTIONS: usize = 12;
 
 /// Bisects `[lo, hi]` (classes differ at the ends) for the change of class; `class(p)` is
 /// true for type I.
-pub fn type_change(
+pub async fn type_change<F: Future<Output = Result<bool, NumericalError>>>(
     mut lo: f64,
     mut hi: f64,
-    class: impl Fn(f64) -> Result<bool, NumericalError>,
+    class: impl Fn(f64) -> F,
 ) -> Result<Option<TypeChange>, NumericalError> {
-    let (c_lo, c_hi) = (class(lo)?, class(hi)?);
+    let (c_lo, c_hi) = join(class(lo), class(hi)).await;
+    let (c_lo, c_hi) = (c_lo?, c_hi?);
     if c_lo == c_hi {
         return Ok(None);
     }
     for _ in 0..TYPE_CHANGE_BISECTIONS {
         let mid = 0.5 * (lo + hi);
-        if class(mid)? == c_lo {
+        if class(mid).await? == c_lo {
             lo = mid;
         } else {
             hi = mid;
@@ -332,7 +351,8 @@ pub fn type_change(
 
 /// The lowest current (within `tolerance`) at which a step from the I = 0 rest `rest0`
 /// leads to sustained firing, by bisection in `[lo, hi]` (silent at `lo`, firing at `hi`).
-pub fn step_rheobase<M: LaneModel<N>, const N: usize>(
+pub async fn step_rheobase<M: LaneModel<N> + Copy, const N: usize>(
+    sim: &Sim<M, N>,
     m: &M,
     rest0: [f64; N],
     mut lo: f64,
@@ -340,11 +360,11 @@ pub fn step_rheobase<M: LaneModel<N>, const N: usize>(
     tolerance: f64,
     c: &CycleSettings,
 ) -> Result<Option<(f64, f64)>, NumericalError> {
-    let fires = |i: f64| bifurcation::sustained(m, rest0, i, c);
-    let Some(mut at_hi) = fires(hi)? else {
+    let fires = |i: f64| bifurcation::sustained(sim, m, rest0, i, c);
+    let Some(mut at_hi) = fires(hi).await? else {
         return Ok(None);
     };
-    if fires(lo)?.is_some() {
+    if fires(lo).await?.is_some() {
         return Ok(None);
     }
     for _ in 0..BISECTIONS_MAX {
@@ -352,7 +372,7 @@ pub fn step_rheobase<M: LaneModel<N>, const N: usize>(
             break;
         }
         let mid = 0.5 * (lo + hi);
-        match fires(mid)? {
+        match fires(mid).await? {
             Some(t) => {
                 hi = mid;
                 at_hi = t;

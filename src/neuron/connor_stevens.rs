@@ -321,7 +321,7 @@ impl LaneModel<6> for ConnorStevens {
         Self::linear_of(p, s, input)
     }
 
-    /// [`ConnorStevens::linear_of`] on F4 with the same operations per rate, the rates of
+    /// `ConnorStevens::linear_of` on F4 with the same operations per rate, the rates of
     /// one neuron side by side: two exponentials of four arguments, one x/(eˣ − 1) of two,
     /// two divisions of four, and the A-activation's ln_1p and exp.
     #[inline(always)]
