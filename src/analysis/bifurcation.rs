@@ -351,13 +351,18 @@ fn track_body<M: LaneModel<N>, const N: usize>(
     threshold_mv: f64,
 ) -> Result<Track<N>, NumericalError> {
     let mut s = state;
-    let mut t = Tracker::new(&s, input, dt_ms, duration_ms, threshold_mv);
+    let mut t = Tracker::new(&s, input, dt_ms, steps_of(duration_ms, dt_ms), threshold_mv);
     while !t.over() {
         let before = s[0];
         conductance::rk4_step_packed(m, &mut s, input, dt_ms);
         t.observe(m, &s, before)?;
     }
     Ok(t.finish(s))
+}
+
+/// The steps of a [`track`] of `duration_ms`.
+pub(crate) fn steps_of(duration_ms: f64, dt_ms: f64) -> usize {
+    (duration_ms / dt_ms).round() as usize
 }
 
 /// The bookkeeping of one [`track`] as its neuron is stepped (alone, or in a lane of
@@ -375,6 +380,12 @@ pub(crate) struct Tracker {
     lo: f64,
     hi: f64,
     last_range: (f64, f64),
+    /// Ends the run at the n-th spike at or after a time (ms), as [`RunSpec`] does with
+    /// `stop_after_spikes` and `transient_ms`.
+    ///
+    /// [`RunSpec`]: crate::neuron::conductance::RunSpec
+    stop_after: Option<(usize, f64)>,
+    late_spikes: usize,
 }
 
 impl Tracker {
@@ -382,14 +393,14 @@ impl Tracker {
         s: &[f64; N],
         input: f64,
         dt_ms: f64,
-        duration_ms: f64,
+        steps: usize,
         threshold_mv: f64,
     ) -> Tracker {
         Tracker {
             input,
             dt_ms,
             threshold_mv,
-            steps: (duration_ms / dt_ms).round() as usize,
+            steps,
             step: 0,
             settled: false,
             spikes: Vec::new(),
@@ -397,12 +408,26 @@ impl Tracker {
             lo: s[0],
             hi: s[0],
             last_range: (s[0], s[0]),
+            stop_after: None,
+            late_spikes: 0,
+        }
+    }
+
+    /// The same run, ended at its `count`-th spike at or after `from_ms` (count ≥ 1).
+    pub(crate) fn stopping_after(self, count: usize, from_ms: f64) -> Tracker {
+        Tracker {
+            stop_after: Some((count.max(1), from_ms)),
+            ..self
         }
     }
 
     /// No step is left: the duration is reached, or the state settled at rest.
     pub(crate) fn over(&self) -> bool {
-        self.settled || self.step >= self.steps
+        self.settled
+            || self.step >= self.steps
+            || self
+                .stop_after
+                .is_some_and(|(count, _)| self.late_spikes >= count)
     }
 
     /// Takes the state `s` after a step from V = `before`. A non-finite or unbounded V is an
@@ -436,6 +461,9 @@ impl Tracker {
         if self.armed && v > self.threshold_mv {
             let t = (step as f64 + (self.threshold_mv - before) / (v - before)) * self.dt_ms;
             self.spikes.push(t);
+            if self.stop_after.is_some_and(|(_, from)| t >= from) {
+                self.late_spikes += 1;
+            }
             self.armed = false;
             self.last_range = (self.lo, self.hi);
             self.lo = v;

@@ -13,7 +13,7 @@
 //! [`crate::neuron::conductance`]), so the results do not depend on which runs share a batch,
 //! on how many chains run together, or on the instruction set.
 
-use crate::analysis::bifurcation::{Track, Tracker};
+use crate::analysis::bifurcation::{self, Track, Tracker};
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LANES, LaneModel, Method};
 use crate::simd::{F4, Isa};
@@ -29,8 +29,9 @@ struct Request<M, const N: usize> {
     state: [f64; N],
     input: f64,
     dt_ms: f64,
-    duration_ms: f64,
+    steps: usize,
     threshold_mv: f64,
+    stop_after: Option<(usize, f64)>,
 }
 
 /// What the chains and the stepping loop share.
@@ -173,16 +174,47 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
         duration_ms: f64,
         threshold_mv: f64,
     ) -> impl Future<Output = Result<Track<N>, NumericalError>> + '_ {
+        self.submit(Request {
+            model: *m,
+            state,
+            input,
+            dt_ms,
+            steps: bifurcation::steps_of(duration_ms, dt_ms),
+            threshold_mv,
+            stop_after: None,
+        })
+    }
+
+    /// [`Sim::track`] ended at the `count`-th spike at or after `from_ms` (or at rest, or after
+    /// brian2's number of steps for `duration_ms`): the spikes that
+    /// [`crate::neuron::conductance::run`] with that `stop_after_spikes` and `transient_ms`
+    /// records, on the lane math.
+    #[allow(clippy::too_many_arguments)]
+    pub fn track_until(
+        &self,
+        m: &M,
+        state: [f64; N],
+        input: f64,
+        dt_ms: f64,
+        duration_ms: f64,
+        threshold_mv: f64,
+        (count, from_ms): (usize, f64),
+    ) -> impl Future<Output = Result<Track<N>, NumericalError>> + '_ {
+        self.submit(Request {
+            model: *m,
+            state,
+            input,
+            dt_ms,
+            steps: crate::neuron::clock::brian2_steps(duration_ms, dt_ms) as usize,
+            threshold_mv,
+            stop_after: Some((count, from_ms)),
+        })
+    }
+
+    fn submit(&self, request: Request<M, N>) -> TrackFuture<'_, M, N> {
         TrackFuture {
             sim: self,
-            request: Some(Request {
-                model: *m,
-                state,
-                input,
-                dt_ms,
-                duration_ms,
-                threshold_mv,
-            }),
+            request: Some(request),
             ticket: None,
         }
     }
@@ -254,8 +286,10 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
                 let Some((ticket, r)) = shared.queue.pop_front() else {
                     break;
                 };
-                let tracker =
-                    Tracker::new(&r.state, r.input, r.dt_ms, r.duration_ms, r.threshold_mv);
+                let mut tracker = Tracker::new(&r.state, r.input, r.dt_ms, r.steps, r.threshold_mv);
+                if let Some((count, from_ms)) = r.stop_after {
+                    tracker = tracker.stopping_after(count, from_ms);
+                }
                 if tracker.over() {
                     ended.push((ticket, Ok(tracker.finish(r.state))));
                     continue;
@@ -362,7 +396,6 @@ fn track_alone<M: LaneModel<N> + Copy, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::bifurcation;
     use crate::neuron::connor_stevens::ConnorStevens;
 
     fn bits<const N: usize>(
@@ -439,6 +472,40 @@ mod tests {
             }
         }
         assert!(together[0][0].as_ref().unwrap().spikes_ms.len() > 2);
+    }
+
+    #[test]
+    fn a_run_stopped_after_spikes_counts_what_a_run_spec_counts() {
+        use crate::neuron::conductance::{RunSpec, run};
+        let cs = ConnorStevens::default();
+        let rest = cs.resting_state(0.0).unwrap();
+        for (current, stop) in [(20.0, 2), (9.0, 12), (3.0, 2)] {
+            let spec = RunSpec {
+                method: Method::Rk4,
+                dt_ms: 0.05,
+                duration_ms: 2000.0,
+                threshold_mv: -20.0,
+                stop_after_spikes: stop,
+                transient_ms: 200.0,
+                stop_at_rest: true,
+            };
+            let sim = Sim::new();
+            let lanes = sim
+                .run_one(sim.track_until(&cs, rest, current, 0.05, 2000.0, -20.0, (stop, 200.0)))
+                .unwrap()
+                .spikes_ms;
+            let library = run(&cs, rest, current, &spec).unwrap();
+            // The same spikes, so the same stop; the lane math moves them by picoseconds.
+            assert_eq!(lanes.len(), library.len(), "I = {current}");
+            for (a, b) in lanes.iter().zip(&library) {
+                assert!((a - b).abs() < 1e-9, "I = {current}: {a} against {b}");
+            }
+            let late = lanes.iter().filter(|&&t| t >= 200.0).count();
+            assert!(
+                late == stop || lanes.is_empty(),
+                "I = {current}: {late} late spikes"
+            );
+        }
     }
 
     #[test]

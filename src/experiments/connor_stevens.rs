@@ -267,13 +267,32 @@ impl Protocol<'_> {
         Ok(s)
     }
 
-    fn spikes(
+    /// The spike times of one run from rest, stopped after `stop` spikes past the transient:
+    /// RK4 runs in `sim`'s lanes (the lane math of the sweep's curves), others alone.
+    async fn spikes(
         &self,
+        sim: &Sim<ConnorStevens, 6>,
         m: &ConnorStevens,
         current: f64,
         stop: usize,
     ) -> Result<Vec<f64>, NumericalError> {
-        let spikes = conductance::run(m, self.rest(m)?, current, &self.spec(stop))?;
+        let spec = self.spec(stop);
+        let spikes = match self.method {
+            Method::Rk4 => {
+                sim.track_until(
+                    m,
+                    self.rest(m)?,
+                    current,
+                    spec.dt_ms,
+                    spec.duration_ms,
+                    spec.threshold_mv,
+                    (stop, spec.transient_ms),
+                )
+                .await?
+                .spikes_ms
+            }
+            Method::ExponentialEuler => conductance::run(m, self.rest(m)?, current, &spec)?,
+        };
         (self.meter)(
             (self.cfg.duration_ms / self.dt_ms).ceil() * crate::config::budget::CS_NS_PER_STEP,
         );
@@ -299,13 +318,25 @@ impl Protocol<'_> {
         .collect()
     }
 
-    fn rate(&self, m: &ConnorStevens, current: f64) -> Result<f64, NumericalError> {
-        let t = self.spikes(m, current, self.cfg.spikes_for_rate)?;
+    async fn rate(
+        &self,
+        sim: &Sim<ConnorStevens, 6>,
+        m: &ConnorStevens,
+        current: f64,
+    ) -> Result<f64, NumericalError> {
+        let t = self
+            .spikes(sim, m, current, self.cfg.spikes_for_rate)
+            .await?;
         Ok(conductance::rate_after_transient(&t, self.cfg.transient_ms))
     }
 
-    fn fires(&self, m: &ConnorStevens, current: f64) -> Result<bool, NumericalError> {
-        let t = self.spikes(m, current, 2)?;
+    async fn fires(
+        &self,
+        sim: &Sim<ConnorStevens, 6>,
+        m: &ConnorStevens,
+        current: f64,
+    ) -> Result<bool, NumericalError> {
+        let t = self.spikes(sim, m, current, 2).await?;
         Ok(t.iter().filter(|&&s| s >= self.cfg.transient_ms).count() >= 2)
     }
 
@@ -329,7 +360,7 @@ impl Protocol<'_> {
                 let mut hi = currents[0];
                 let mut step = self.cfg.i_step;
                 let mut lo = hi - step;
-                while self.fires(m, lo)? {
+                while self.fires(sim, m, lo).await? {
                     if lo <= -SEARCH_LIMIT_UA {
                         return Err(no_bracket(format!(
                             "fires at every current down to {lo} uA/cm^2 (no silent current \
@@ -348,7 +379,7 @@ impl Protocol<'_> {
                 let mut lo = *currents.last().expect("non-empty sweep");
                 let mut step = self.cfg.i_step;
                 let mut hi = lo + step;
-                while !self.fires(m, hi)? {
+                while !self.fires(sim, m, hi).await? {
                     if hi >= SEARCH_LIMIT_UA {
                         return Err(no_bracket(format!(
                             "fires at no current up to {hi} uA/cm^2 (no firing current \
@@ -372,7 +403,7 @@ impl Protocol<'_> {
             if mid <= lo || mid >= hi {
                 break;
             }
-            if self.fires(m, mid)? {
+            if self.fires(sim, m, mid).await? {
                 hi = mid;
             } else {
                 lo = mid;
@@ -395,10 +426,10 @@ impl Protocol<'_> {
         // sees the rate once it is above about 1/duration.
         let (rheobase, onset_rate_hz) = match (bifurcation, analysis.fold) {
             (Some(OnsetBifurcation::Snic), Some(fold)) => (fold.current, 0.0),
-            _ => (step_rheobase, self.rate(m, step_rheobase)?),
+            _ => (step_rheobase, self.rate(sim, m, step_rheobase).await?),
         };
         let above = rheobase + PROBE_ABOVE_UA;
-        let spikes_above = self.spikes(m, above, self.cfg.spikes_for_rate)?;
+        let spikes_above = self.spikes(sim, m, above, self.cfg.spikes_for_rate).await?;
         let rate_above_hz = conductance::rate_after_transient(&spikes_above, self.cfg.transient_ms);
         Ok(Onset {
             rest_mv: rest[0],
@@ -681,6 +712,12 @@ fn model_index(models: &[(f64, f64)], g_a: f64, g_k: f64) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// [`Protocol::rate`] with a simulator of its own.
+    fn rate_alone(p: &Protocol, m: &ConnorStevens, current: f64) -> f64 {
+        let sim = Sim::new();
+        sim.run_one(p.rate(&sim, m, current)).unwrap()
+    }
+
     /// [`Protocol::onset`] with a simulator of its own.
     fn onset_alone(
         p: &Protocol,
@@ -747,7 +784,7 @@ mod tests {
         let p = protocol(&cfg, cfg.dt_ms);
         let m = ConnorStevens::default();
         let currents: Vec<f64> = vec![7.0, 8.0, 9.0];
-        let rates: Vec<f64> = currents.iter().map(|&i| p.rate(&m, i).unwrap()).collect();
+        let rates = p.curve(&m, &currents).unwrap();
         let onset = onset_alone(&p, &m, &currents, &rates).unwrap();
         // Dayan and Abbott's Connor-Stevens neuron starts firing near 8 µA/cm², at low rates.
         assert!(
@@ -770,7 +807,7 @@ mod tests {
         let m = ConnorStevens::default();
         let (coarse, fine) = (protocol(&cfg, cfg.dt_ms), protocol(&cfg, cfg.dt_ms / 4.0));
         for i in [10.0, 20.0, 40.0] {
-            let (a, b) = (coarse.rate(&m, i).unwrap(), fine.rate(&m, i).unwrap());
+            let (a, b) = (rate_alone(&coarse, &m, i), rate_alone(&fine, &m, i));
             assert!(
                 (a - b).abs() <= 0.005 * b,
                 "I = {i}: {a} Hz at dt, {b} Hz at dt/4"
