@@ -635,7 +635,42 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // Everything below depends on the curves only: the traces (each PROBE_ABOVE_UA above its
     // own rheobase), the type changes, the square-root law, the diagrams, the mechanism and
     // the ramp, all at once.
-    let ((traces, mechanism), (type_changes, snic_law, diagrams, ramp)) = rayon::join(
+    // The chains of runs (bisections, continuations, the staircase) share the lanes of two
+    // simulators, started first (they are the longest to wait for); the traces and the
+    // mechanism's probes are independent runs any idle core can take.
+    let (((type_changes, snic_law), (diagrams, ramp)), (traces, mechanism)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let sim = Sim::new();
+                    sim.run_one(join(
+                        cs_analysis::type_changes(&sim, cfg, &curves, &cycle),
+                        cs_analysis::snic_law(&sim, &curves[standard], &cycle),
+                    ))
+                },
+                || {
+                    let sim = Sim::new();
+                    let sim = &sim;
+                    let diagrams: Vec<Chain<'_, _>> = diagram_curves
+                        .iter()
+                        .map(|c| Box::pin(cs_analysis::diagram(sim, c, tolerance, &cycle)) as _)
+                        .collect();
+                    let ramp = async {
+                        match widest {
+                            Some(c) => cs_analysis::ramp(sim, c, &cycle).await,
+                            None => Ok(None),
+                        }
+                    };
+                    let (diagrams, ramp) = sim.run_one(join(join_all(diagrams), ramp));
+                    (
+                        diagrams
+                            .into_iter()
+                            .collect::<Result<Vec<_>, NumericalError>>(),
+                        ramp,
+                    )
+                },
+            )
+        },
         || {
             rayon::join(
                 || {
@@ -647,35 +682,6 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
                 },
                 || cs_analysis::mechanism(&standard_model, rheobase, &cycle),
             )
-        },
-        || {
-            // The chains of runs (bisections, continuations, the staircase) share lanes.
-            let sim = Sim::new();
-            let sim = &sim;
-            sim.run_one(async {
-                let diagrams: Vec<Chain<'_, _>> = diagram_curves
-                    .iter()
-                    .map(|c| Box::pin(cs_analysis::diagram(sim, c, tolerance, &cycle)) as _)
-                    .collect();
-                let ramp = async {
-                    match widest {
-                        Some(c) => cs_analysis::ramp(sim, c, &cycle).await,
-                        None => Ok(None),
-                    }
-                };
-                let ((type_changes, snic_law), (diagrams, ramp)) = join(
-                    join(
-                        cs_analysis::type_changes(sim, cfg, &curves, &cycle),
-                        cs_analysis::snic_law(sim, &curves[standard], &cycle),
-                    ),
-                    join(join_all(diagrams), ramp),
-                )
-                .await;
-                let diagrams = diagrams
-                    .into_iter()
-                    .collect::<Result<Vec<_>, NumericalError>>();
-                (type_changes, snic_law, diagrams, ramp)
-            })
         },
     );
     let (traces, type_changes, snic_law) = (traces?, type_changes?, snic_law?);
