@@ -23,13 +23,14 @@ pub const QIF_RK4_NS_PER_STEP: f64 = 3.0;
 pub const HH_EXP_EULER_NS_PER_STEP: f64 = 125.0;
 /// Cost of one Hodgkin–Huxley RK4 neuron-step, ns (four neurons per vector), with the onset
 /// analysis's share.
-pub const HH_RK4_NS_PER_STEP: f64 = 160.0;
+pub const HH_RK4_NS_PER_STEP: f64 = 110.0;
 /// Cost of one Connor–Stevens step (RK4 or exponential Euler), ns, averaged over the sweep's
-/// runs, most of which stop early once they have the spikes for a rate.
-pub const CS_NS_PER_STEP: f64 = 103.0;
+/// runs, most of which stop early once they have the spikes for a rate, with the bifurcation
+/// analysis's share (its runs in lanes too).
+pub const CS_NS_PER_STEP: f64 = 64.0;
 /// Cost of one training sample through one hidden unit for one epoch (forward and backward),
 /// ns.
-pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.6;
+pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.5;
 
 /// Largest estimated work, in seconds of one core, run without `--allow-long`.
 pub const MAX_CORE_SECONDS: f64 = 300.0;
