@@ -8,7 +8,7 @@
 //! together, one per vector lane, each lane with its own model, state and input. When a run
 //! ends, the chain that waits for it goes on to its next run, which takes the free lane.
 //!
-//! Every lane computes exactly what [`crate::analysis::bifurcation::track`] computes for that run alone (the
+//! Every lane computes exactly what [`bifurcation::track`] computes for that run alone (the
 //! lane kernel and the packed one-neuron kernel give the same bits, tested in
 //! [`crate::neuron::conductance`]), so the results do not depend on which runs share a batch,
 //! on how many chains run together, or on the instruction set.
@@ -163,8 +163,8 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
         Self::default()
     }
 
-    /// [`crate::analysis::bifurcation::track`], awaited: the run is stepped in a lane beside the other chains'
-    /// runs, with the same result.
+    /// [`bifurcation::track`], awaited: the run is stepped in a lane beside the other
+    /// chains' runs, with the same result.
     pub fn track(
         &self,
         m: &M,
@@ -382,7 +382,7 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
     ended
 }
 
-/// [`crate::analysis::bifurcation::track`] through a [`Sim`] of its own (for tests).
+/// [`bifurcation::track`] through a [`Sim`] of its own (for tests).
 #[cfg(test)]
 fn track_alone<M: LaneModel<N> + Copy, const N: usize>(
     m: &M,
