@@ -46,7 +46,8 @@ struct Shared<M, const N: usize> {
     current: usize,
 }
 
-/// Runs for a set of chains of one model type (see the module documentation).
+/// Runs for a set of chains of one model type (see the module documentation). All runs of
+/// one simulator share a time step (asserted): the lanes step together.
 pub struct Sim<M: LaneModel<N> + Copy, const N: usize> {
     shared: RefCell<Shared<M, N>>,
 }
