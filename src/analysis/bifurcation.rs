@@ -352,11 +352,7 @@ fn track_body<M: LaneModel<N>, const N: usize>(
 ) -> Result<Track<N>, NumericalError> {
     let mut s = state;
     let mut t = Tracker::new(&s, input, dt_ms, steps_of(duration_ms, dt_ms), threshold_mv);
-    while !t.over() {
-        let before = s[0];
-        conductance::rk4_step_packed(m, &mut s, input, dt_ms);
-        t.observe(m, &s, before)?;
-    }
+    t.run_packed(m, &mut s)?;
     Ok(t.finish(s))
 }
 
@@ -421,6 +417,16 @@ impl Tracker {
         }
     }
 
+    /// The input current of the run.
+    pub(crate) fn input(&self) -> f64 {
+        self.input
+    }
+
+    /// The time step of the run (ms).
+    pub(crate) fn dt_ms(&self) -> f64 {
+        self.dt_ms
+    }
+
     /// No step is left: the duration is reached, or the state settled at rest.
     pub(crate) fn over(&self) -> bool {
         self.settled
@@ -470,6 +476,23 @@ impl Tracker {
             self.hi = v;
         } else if v <= self.threshold_mv {
             self.armed = true;
+        }
+        Ok(())
+    }
+
+    /// Steps `s` alone, its rates packed in the lanes ([`conductance::rk4_step_packed`]),
+    /// until the run is over. `#[inline(always)]`, so the caller's instruction set reaches
+    /// the arithmetic.
+    #[inline(always)]
+    pub(crate) fn run_packed<M: LaneModel<N>, const N: usize>(
+        &mut self,
+        m: &M,
+        s: &mut [f64; N],
+    ) -> Result<(), NumericalError> {
+        while !self.over() {
+            let before = s[0];
+            conductance::rk4_step_packed(m, s, self.input, self.dt_ms);
+            self.observe(m, s, before)?;
         }
         Ok(())
     }

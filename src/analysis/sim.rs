@@ -153,8 +153,6 @@ pub fn join_all<'f, T: 'f>(chains: Vec<Chain<'f, T>>) -> impl Future<Output = Ve
 struct Job<M, const N: usize> {
     ticket: usize,
     model: M,
-    input: f64,
-    dt_ms: f64,
     tracker: Tracker,
 }
 
@@ -273,7 +271,6 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
 /// ended runs (none when there is nothing left to run). A free lane copies a busy one, so it
 /// never computes on garbage.
 #[inline(always)]
-#[allow(clippy::type_complexity)]
 fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
     sim: &Sim<M, N>,
     lanes: &mut [Option<Job<M, N>>; LANES],
@@ -301,8 +298,6 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
                 *slot = Some(Job {
                     ticket,
                     model: r.model,
-                    input: r.input,
-                    dt_ms: r.dt_ms,
                     tracker,
                 });
             }
@@ -314,12 +309,15 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
     let Some(busy) = lanes.iter().position(Option::is_some) else {
         return ended;
     };
-    let dt_ms = lanes[busy].as_ref().map(|j| j.dt_ms).expect("busy lane");
+    let dt_ms = lanes[busy]
+        .as_ref()
+        .map(|j| j.tracker.dt_ms())
+        .expect("busy lane");
     assert!(
         lanes
             .iter()
             .flatten()
-            .all(|j| j.dt_ms.to_bits() == dt_ms.to_bits()),
+            .all(|j| j.tracker.dt_ms().to_bits() == dt_ms.to_bits()),
         "runs stepped together share their time step"
     );
     if lanes.iter().flatten().count() == 1 {
@@ -328,16 +326,7 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
         // cost.
         let mut job = lanes[busy].take().expect("busy lane");
         let mut lane: [f64; N] = std::array::from_fn(|i| s[i].0[busy]);
-        let result = loop {
-            let before = lane[0];
-            conductance::rk4_step_packed(&job.model, &mut lane, job.input, dt_ms);
-            if let Err(e) = job.tracker.observe(&job.model, &lane, before) {
-                break Err(e);
-            }
-            if job.tracker.over() {
-                break Ok(());
-            }
-        };
+        let result = job.tracker.run_packed(&job.model, &mut lane);
         ended.push((job.ticket, result.map(|()| job.tracker.finish(lane))));
         return ended;
     }
@@ -348,19 +337,14 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
             }
         }
     }
-    let model = |k: usize| {
-        &lanes[k]
-            .as_ref()
-            .unwrap_or_else(|| lanes[busy].as_ref().expect("busy"))
-            .model
-    };
-    let params = M::lanes(std::array::from_fn(model));
-    let input = F4(std::array::from_fn(|k| {
+    // A free lane takes the model and input of a busy one.
+    let job = |k: usize| {
         lanes[k]
             .as_ref()
             .unwrap_or_else(|| lanes[busy].as_ref().expect("busy"))
-            .input
-    }));
+    };
+    let params = M::lanes(std::array::from_fn(|k| &job(k).model));
+    let input = F4(std::array::from_fn(|k| job(k).tracker.input()));
     while ended.is_empty() {
         let before = s[0];
         conductance::step_lanes::<M, N>(&params, s, input, Method::Rk4, dt_ms);
