@@ -248,7 +248,7 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
         // Every pass ends at least one run (a run has a bounded number of steps), and every
         // chain asks for finitely many runs, so the loop ends.
         loop {
-            let ended = crate::multiversion!(isa, step_until_one_ends(self, &mut lanes, &mut s));
+            let ended = self.pass(isa, &mut lanes, &mut s);
             if ended.is_empty() {
                 break;
             }
@@ -264,6 +264,18 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
         out.into_iter()
             .map(|v| v.expect("every chain awaits only its simulator's runs"))
             .collect()
+    }
+
+    /// [`step_until_one_ends`] for `isa`. Not inlined, so the kernel is compiled once per
+    /// model rather than once per chain type of [`Sim::run`] (a large share of build time).
+    #[inline(never)]
+    fn pass(
+        &self,
+        isa: Isa,
+        lanes: &mut [Option<Job<M, N>>; LANES],
+        s: &mut [F4; N],
+    ) -> Vec<(usize, Result<Track<N>, NumericalError>)> {
+        crate::multiversion!(isa, step_until_one_ends(self, lanes, s))
     }
 }
 
