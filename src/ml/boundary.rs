@@ -181,6 +181,16 @@ pub fn trace(net: &Mlp, lo: f64, hi: f64) -> Boundary {
             .flat_map(|(c, _)| c.iter())
             .any(|s| distance(x, s) < 1e-7 * (hi - lo))
     };
+    // f at every grid vertex, once (each vertex ends four edges): `at[i][k]` is f at
+    // (lo + i·step, lo + k·step), the same point, so the same bits, as on any of its edges.
+    let coordinate = |i: usize| lo + i as f64 * step;
+    let at: Vec<Vec<f64>> = (0..=n)
+        .map(|i| {
+            (0..=n)
+                .map(|k| u.f([coordinate(i), coordinate(k)]))
+                .collect()
+        })
+        .collect();
     // Sign changes along horizontal and vertical grid edges seed the chains.
     for row in 0..=n {
         for col in 0..n {
@@ -198,7 +208,11 @@ pub fn trace(net: &Mlp, lo: f64, hi: f64) -> Boundary {
                         [x, lo + (col + 1) as f64 * step],
                     )
                 };
-                let (fa, fb) = (u.f(a), u.f(b));
+                let (fa, fb) = if horizontal {
+                    (at[col][row], at[col + 1][row])
+                } else {
+                    (at[row][col], at[row][col + 1])
+                };
                 if (fa > 0.0) == (fb > 0.0) {
                     continue;
                 }
