@@ -59,13 +59,7 @@ pub fn steady_slope<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> f64 {
 /// The Jacobian of the right-hand side at state `s` and input `input` (central differences:
 /// 1e-5 mV for V, 1e-7 for gates).
 pub fn jacobian<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> DMatrix<f64> {
-    DMatrix::from_fn(N, N, |row, col| {
-        let h = if col == 0 { 1e-5 } else { 1e-7 };
-        let (mut up, mut down) = (*s, *s);
-        up[col] += h;
-        down[col] -= h;
-        (m.derivative(&up, input)[row] - m.derivative(&down, input)[row]) / (2.0 * h)
-    })
+    conductance::central_jacobian(m, s, input, |col| if col == 0 { 1e-5 } else { 1e-7 })
 }
 
 /// An imaginary part below this (per ms) is a real eigenvalue.

@@ -46,17 +46,30 @@ pub trait LaneModel<const N: usize>: Model<N> {
     fn linear_packed(&self, s: &[f64; N], input: f64) -> [(f64, f64); N];
 }
 
-/// Largest real part of the eigenvalues of the Jacobian of the right-hand side at `s`
-/// (central differences): negative when `s` is a stable equilibrium, positive when unstable.
-pub fn stability_exponent<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> f64 {
-    let jacobian = nalgebra::DMatrix::from_fn(N, N, |row, col| {
-        let h = 1e-6 * s[col].abs().max(1e-3);
+/// The Jacobian of the right-hand side at `s` and input `input` by central differences, with
+/// step `h(col)` for state variable `col`: two evaluations of the right-hand side per column
+/// (each gives the whole column).
+pub fn central_jacobian<M: Model<N>, const N: usize>(
+    m: &M,
+    s: &[f64; N],
+    input: f64,
+    h: impl Fn(usize) -> f64,
+) -> nalgebra::DMatrix<f64> {
+    let columns: [([f64; N], f64); N] = std::array::from_fn(|col| {
+        let h = h(col);
         let (mut up, mut down) = (*s, *s);
         up[col] += h;
         down[col] -= h;
-        (m.derivative(&up, input)[row] - m.derivative(&down, input)[row]) / (2.0 * h)
+        let (d_up, d_down) = (m.derivative(&up, input), m.derivative(&down, input));
+        (std::array::from_fn(|row| d_up[row] - d_down[row]), 2.0 * h)
     });
-    jacobian
+    nalgebra::DMatrix::from_fn(N, N, |row, col| columns[col].0[row] / columns[col].1)
+}
+
+/// Largest real part of the eigenvalues of the Jacobian of the right-hand side at `s`
+/// (central differences): negative when `s` is a stable equilibrium, positive when unstable.
+pub fn stability_exponent<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> f64 {
+    central_jacobian(m, s, input, |col| 1e-6 * s[col].abs().max(1e-3))
         .complex_eigenvalues()
         .iter()
         .map(|z| z.re)
