@@ -181,16 +181,14 @@ pub fn trace(net: &Mlp, lo: f64, hi: f64) -> Boundary {
             .flat_map(|(c, _)| c.iter())
             .any(|s| distance(x, s) < 1e-7 * (hi - lo))
     };
-    // f at every grid vertex, once (each vertex ends four edges): `at[i][k]` is f at
+    // f at every grid vertex, once (each vertex ends four edges): `at(i, k)` is f at
     // (lo + i·step, lo + k·step), the same point, so the same bits, as on any of its edges.
     let coordinate = |i: usize| lo + i as f64 * step;
-    let at: Vec<Vec<f64>> = (0..=n)
-        .map(|i| {
-            (0..=n)
-                .map(|k| u.f([coordinate(i), coordinate(k)]))
-                .collect()
-        })
+    let side = n + 1;
+    let grid: Vec<f64> = (0..side * side)
+        .map(|ik| u.f([coordinate(ik / side), coordinate(ik % side)]))
         .collect();
+    let at = |i: usize, k: usize| grid[i * side + k];
     // Sign changes along horizontal and vertical grid edges seed the chains.
     for row in 0..=n {
         for col in 0..n {
@@ -209,9 +207,9 @@ pub fn trace(net: &Mlp, lo: f64, hi: f64) -> Boundary {
                     )
                 };
                 let (fa, fb) = if horizontal {
-                    (at[col][row], at[col + 1][row])
+                    (at(col, row), at(col + 1, row))
                 } else {
-                    (at[row][col], at[row][col + 1])
+                    (at(row, col), at(row, col + 1))
                 };
                 if (fa > 0.0) == (fb > 0.0) {
                     continue;
