@@ -313,7 +313,7 @@ impl Batch {
     }
 
     /// Mean logistic loss of every lane over the data, and its gradient written into `grad`
-    /// (same layout as the parameters); `scratch` holds (number of points) × H values.
+    /// (same layout as the parameters); `scratch` is working space (resized as needed).
     pub fn loss_and_gradient(
         &self,
         xs: &[[f64; 2]],
@@ -330,8 +330,8 @@ impl Batch {
 
 impl Mlp {
     /// Mean logistic loss over the data, and its gradient written into `grad` (same layout as
-    /// the parameters), with the hidden units in the vector lanes; `scratch` holds H values.
-    /// The same bits as lane l of [`Batch::loss_and_gradient`] for this network.
+    /// the parameters), with the hidden units in the vector lanes; `scratch` is working space
+    /// (resized as needed). The same bits as lane l of [`Batch::loss_and_gradient`] for this network.
     pub fn loss_and_gradient(
         &self,
         xs: &[[f64; 2]],
@@ -412,10 +412,12 @@ const UNIT_BLOCK: usize = 256;
 /// of [`UNIT_BLOCK`] units: a forward pass of every point over each block (each point keeps
 /// its eight [`dot8`] accumulators between blocks), the points' losses, then a backward pass
 /// of every point over each block (recomputing the activations, which costs less than
-/// storing them). A whole-network pass per point streamed 80 KB from the level-2 cache for
-/// 1000 units; a block stays in level 1. Each accumulator and each gradient still takes its
-/// terms in the order of a point-by-point, unit-by-unit pass, so the bits are those of
-/// [`forward`] and [`accumulate`] point by point. `scratch` holds 10 values per point.
+/// storing them). The eight parameter and gradient arrays of 1000 units (64 KB) do not fit
+/// the level-1 cache; a block's do. The forward pass loads eight units at a time as two
+/// [`F4`]s (the compiler's own vectorisation of [`dot8`] shuffled scalars): 252 → 190 µs per
+/// epoch at 1000 units (`cargo bench --bench mlp`). Each accumulator and each gradient still
+/// takes its terms in the order of a point-by-point, unit-by-unit pass, so the bits are those
+/// of [`forward`] and [`accumulate`] point by point. `scratch` holds 10 values per point.
 #[inline(always)]
 fn units_loss_and_gradient(
     hdim: usize,
@@ -768,7 +770,8 @@ mod tests {
         let ys = [1.0, 0.0, 1.0, 0.0, 1.0];
         // The wide kernel (units in the lanes, points in pairs, an odd point left over) gives
         // the same bits as the lane kernel, below and above eight units (dot8's tail only, and
-        // its accumulators too), on every instruction set.
+        // its accumulators too) and over several blocks of units (two full, one partial, and
+        // dot8's tail), on every instruction set.
         for hidden in [7, 20, 2 * UNIT_BLOCK + 13] {
             let net = Mlp::init(hidden, 3);
             let batch = Batch::new(&[Mlp::init(hidden, 4), net.clone()]);
