@@ -436,7 +436,6 @@ fn units_loss_and_gradient(
     let n = n_points as f64;
     let (wx0, wx1, b, wo, bo) = split(p, hdim);
     let load = |s: &[f64]| F4([s[0], s[1], s[2], s[3]]);
-    let relu = |z: F4| F4::select(z.gt(F4::splat(0.0)), z, F4::splat(0.0));
     let chunked = hdim / 8 * 8;
     for start in (0..hdim).step_by(UNIT_BLOCK) {
         let end = (start + UNIT_BLOCK).min(hdim);
@@ -453,8 +452,8 @@ fn units_loss_and_gradient(
             for (((a, c), bb), w) in chunks {
                 let zl = load(&a[..4]) * x0 + load(&c[..4]) * x1 + load(&bb[..4]);
                 let zh = load(&a[4..]) * x0 + load(&c[4..]) * x1 + load(&bb[4..]);
-                lo = lo + load(&w[..4]) * relu(zl);
-                hi = hi + load(&w[4..]) * relu(zh);
+                lo = lo + load(&w[..4]) * zl.where_positive(zl);
+                hi = hi + load(&w[4..]) * zh.where_positive(zh);
             }
             row[..4].copy_from_slice(&lo.0);
             row[4..8].copy_from_slice(&hi.0);
