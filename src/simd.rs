@@ -87,6 +87,10 @@ const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 /// The rest of ln 2.
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
+/// |x| up to which [`F4::exp`] needs neither clamp nor a split scale: e^±708 and 2^±1021 are
+/// normal.
+const PLAIN_RANGE: f64 = 708.0;
+
 /// (eʳ − 1 − r)/r² = Σ rᵏ/(k + 2)!, k = 0…11, highest power first.
 const EXPM1_Q: [f64; 12] = [
     1.0 / 6_227_020_800.0,
@@ -202,17 +206,26 @@ impl F4 {
         (F4::pow2_from_bits(l_bits), F4::pow2_from_bits(h_bits))
     }
 
-    /// x = n·ln 2 + r with n an integer and |r| ≤ ln2/2 (plus rounding); returns n and
-    /// t = e^r − 1. `x` must be in [−1100, 1100].
+    /// x = n·ln 2 + r with n an integer and |r| ≤ ln2/2 (plus rounding); returns n, the
+    /// `round_int` bits of n and t = e^r − 1. `x` must be in [−1100, 1100].
     #[inline(always)]
-    fn exp_reduce(x: F4) -> (F4, F4) {
-        let (n, _) = (x * LOG2_E).round_int();
+    fn exp_reduce(x: F4) -> (F4, F4, F4) {
+        let (n, n_bits) = (x * LOG2_E).round_int();
         // x − n·LN2_HI is exact (n·LN2_HI is, and the two are within a factor 2).
         let r = (x - n * LN2_HI) - n * LN2_LO;
         // e^r − 1 = r + r²·q(r), Taylor to r¹³: the first term left out, r¹⁴/14!, is below
         // 5e-18 for |r| ≤ 0.347.
         let q = estrin(r, &EXPM1_Q);
-        (n, r + r * r * q)
+        (n, n_bits, r + r * r * q)
+    }
+
+    /// Every lane within [−[`PLAIN_RANGE`], [`PLAIN_RANGE`]] (false for NaN): 2ⁿ and the
+    /// result are then normal numbers, one factor 2ⁿ does (the result may still round into
+    /// the subnormals by one rounding, as with two factors), and the clamp does nothing.
+    #[inline(always)]
+    fn in_plain_range(self) -> bool {
+        let inside = M4::from_fn(|k| self.0[k].abs() <= PLAIN_RANGE);
+        (inside.0[0] & inside.0[1] & inside.0[2] & inside.0[3]) != 0
     }
 
     /// Clamps to [−lo, hi] keeping NaN (a NaN lane fails both comparisons).
@@ -223,22 +236,32 @@ impl F4 {
     }
 
     /// eˣ in every lane: inf above 709.78, 0 (through the subnormals) below −745, NaN for NaN.
+    ///
+    /// Where every lane is within ±[`PLAIN_RANGE`] (the kernels' case: one predictable
+    /// branch) it scales by 2ⁿ at once; elsewhere [`exp_wide`], out of line, clamps and scales
+    /// by two factors. Both are one rounding of the same exact product (1 + t)·2ⁿ, so the
+    /// same bits (tested).
     #[inline(always)]
     pub fn exp(self) -> F4 {
-        let (n, t) = F4::exp_reduce(self.clamp_nan(-1100.0, 1100.0));
-        let (a, b) = F4::pow2_split(n);
-        (1.0 + t) * a * b
+        if !self.in_plain_range() {
+            return exp_wide(self);
+        }
+        let (_, n_bits, t) = F4::exp_reduce(self);
+        (1.0 + t) * F4::pow2_from_bits(n_bits)
     }
 
-    /// The clamped x and eˣ − 1, accurate near 0 (no cancellation).
+    /// x and eˣ − 1, accurate near 0 (no cancellation); x clamped to ±1100 outside the plain
+    /// range, as in [`F4::exp`].
     #[inline(always)]
     fn expm1_parts(self) -> (F4, F4) {
-        let x = self.clamp_nan(-1100.0, 1100.0);
-        let (n, t) = F4::exp_reduce(x);
-        let (a, b) = F4::pow2_split(n);
+        if !self.in_plain_range() {
+            return expm1_parts_wide(self);
+        }
+        let (_, n_bits, t) = F4::exp_reduce(self);
+        let p = F4::pow2_from_bits(n_bits);
         // eˣ − 1 = 2ⁿ(1 + t) − 1 = (2ⁿ − 1) + 2ⁿ·t: exact for n = 0 (it is t), and one
         // rounding of two terms of the same sign otherwise.
-        (x, (a * b - 1.0) + t * a * b)
+        (self, (p - 1.0) + t * p)
     }
 
     /// (eˣ − 1)/x in every lane, 1 at x = 0, accurate near 0 (no cancellation): the form of
@@ -287,6 +310,29 @@ impl F4 {
     pub fn to_bits(self) -> [u64; 4] {
         self.0.map(f64::to_bits)
     }
+}
+
+/// [`F4::exp`] where some lane is outside the plain range (or NaN): clamped to ±1100, then
+/// scaled by two factors 2^(n − h)·2^h, each a normal number, so that the result overflows to
+/// inf and underflows through the subnormals to 0 by one rounding. Out of line (and `cold`),
+/// so the kernels' vector code keeps its registers for the common path; it uses only
+/// correctly rounded operations, so the instruction set it is compiled for does not matter.
+#[cold]
+#[inline(never)]
+fn exp_wide(x: F4) -> F4 {
+    let (n, _, t) = F4::exp_reduce(x.clamp_nan(-1100.0, 1100.0));
+    let (a, b) = F4::pow2_split(n);
+    (1.0 + t) * a * b
+}
+
+/// [`F4::expm1_parts`] outside the plain range, as [`exp_wide`].
+#[cold]
+#[inline(never)]
+fn expm1_parts_wide(x: F4) -> (F4, F4) {
+    let x = x.clamp_nan(-1100.0, 1100.0);
+    let (n, _, t) = F4::exp_reduce(x);
+    let (a, b) = F4::pow2_split(n);
+    (x, (a * b - 1.0) + t * a * b)
 }
 
 /// eˣ of one number with the lane math (bit for bit lane 0 of [`F4::exp`]).
@@ -418,6 +464,34 @@ mod tests {
             }
         }
         assert!(worst <= 1, "{worst} ulp");
+    }
+
+    #[test]
+    fn one_scale_and_two_scales_give_the_same_bits() {
+        // A lane outside the plain range sends all four lanes down the clamped path with two
+        // scale factors; the other three must not notice.
+        let xs = grid(-PLAIN_RANGE, PLAIN_RANGE, 100_000)
+            .chain(grid(-1.0, 1.0, 20_000))
+            .chain(grid(-PLAIN_RANGE, -700.0, 20_000))
+            .chain(grid(700.0, PLAIN_RANGE, 20_000));
+        let mut checked = 0;
+        for x in xs {
+            assert!(x.in_plain_range());
+            for far in [1000.0, -1000.0, f64::NAN] {
+                let y = F4([x.0[0], x.0[1], x.0[2], far]);
+                assert!(!y.in_plain_range());
+                let pairs = [
+                    (x.exp(), y.exp()),
+                    (x.exprel(), y.exprel()),
+                    (x.x_over_expm1(), y.x_over_expm1()),
+                ];
+                for (plain, split) in pairs {
+                    assert_eq!(plain.to_bits()[..3], split.to_bits()[..3], "{x:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 400_000);
     }
 
     #[test]
