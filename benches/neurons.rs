@@ -4,7 +4,9 @@
 //!   exponential Euler), on one thread and on all threads, in neuron-steps per second: the
 //!   exact path (one neuron at a time, the C library's exp: brian2's spike counts) and the
 //!   lane kernel (four neurons per vector, the lane math);
-//! - the full Connor–Stevens sweep of the report (every F-I curve, onset and check).
+//! - the Connor–Stevens F-I sweep of the report (every distinct model at every current), then
+//!   the whole Connor–Stevens experiment (the sweep, every model's onset and bifurcation
+//!   analysis, the step-size checks and the traces), on one thread and on all threads.
 //!
 //! Times are medians of several runs. With `BRIAN2_PYTHON=/path/to/python` (a Python with
 //! brian2 installed), the same command also times brian2 on the same workload
@@ -134,6 +136,23 @@ fn main() {
             println!("  (set BRIAN2_PYTHON to a Python with brian2 to time brian2 in the same run)")
         }
     }
+    // The F-I sweep alone (every distinct model at every current), then the whole experiment
+    // (the sweep, every model's onset and bifurcation analysis, the checks and traces).
+    let sweep = || {
+        std::hint::black_box(connor_stevens::sweep(&cfg.cs, &|_| {}).unwrap());
+    };
+    let tsw = median_seconds(sweep, 3);
+    let tsw1 = one.install(|| median_seconds(sweep, 3));
+    println!(
+        "Connor-Stevens F-I sweep ({} currents × {} models):",
+        connor_stevens::currents(&cfg.cs).len(),
+        connor_stevens::sweep(&cfg.cs, &|_| {}).unwrap().len()
+    );
+    println!(
+        "  1 thread: {tsw1:.3} s; {} threads: {tsw:.3} s (×{:.2})",
+        rayon::current_num_threads(),
+        tsw1 / tsw
+    );
     let tcs = median_seconds(
         || {
             std::hint::black_box(connor_stevens::run(&cfg.cs, &|_| {}).unwrap());
@@ -149,7 +168,7 @@ fn main() {
         )
     });
     println!(
-        "Connor-Stevens sweep of the report ({} g_A values × 2 conventions):",
+        "Connor-Stevens experiment of the report ({} g_A values × 2 conventions: the sweep, onsets, bifurcation analyses, checks):",
         cfg.cs.g_a_values.len()
     );
     println!(

@@ -482,16 +482,14 @@ fn trace(p: &Protocol, m: &ConnorStevens, current: f64) -> Result<Trace, Numeric
     })
 }
 
-/// Runs the sweep, the onsets, the traces and the step-size check.
-pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
-    let p = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms,
-        meter,
-    };
-    let currents = currents(cfg);
-    let settings: Vec<(Convention, f64, f64)> = [Convention::FixedGk, Convention::FixedTotal]
+/// One setting of the sweep: (convention, g_A, g_K).
+type Setting = (Convention, f64, f64);
+
+/// Every setting of the sweep, g_K-fixed convention first, and the
+/// distinct models (g_A, g_K) among them, sorted: each is simulated once, even when both
+/// conventions contain it.
+fn settings_and_models(cfg: &CsConfig) -> (Vec<Setting>, Vec<(f64, f64)>) {
+    let settings: Vec<Setting> = [Convention::FixedGk, Convention::FixedTotal]
         .into_iter()
         .flat_map(|c| {
             cfg.g_a_values.iter().map(move |&g_a| {
@@ -504,14 +502,41 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             })
         })
         .collect();
-    // Each distinct (g_A, g_K) is simulated once, even when both conventions contain it.
     let mut models: Vec<(f64, f64)> = settings.iter().map(|s| (s.1, s.2)).collect();
     models.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     models.dedup_by(|a, b| a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits());
-    let rates: Vec<Vec<f64>> = models
+    (settings, models)
+}
+
+/// The F-I sweep alone: the rate (Hz) of every distinct model of the sweep (sorted by g_A,
+/// then g_K) at every current of [`currents`], as [`run`] computes them first (what
+/// `cargo bench --bench neurons` times as the sweep).
+pub fn sweep(cfg: &CsConfig, meter: super::Meter) -> Result<Vec<Vec<f64>>, NumericalError> {
+    let p = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms,
+        meter,
+    };
+    let (_, models) = settings_and_models(cfg);
+    let currents = currents(cfg);
+    models
         .par_iter()
         .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), &currents))
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Runs the sweep, the onsets, the traces and the step-size check.
+pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
+    let p = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms,
+        meter,
+    };
+    let currents = currents(cfg);
+    let (settings, models) = settings_and_models(cfg);
+    let rates = sweep(cfg, meter)?;
     let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
     let max_ga = cfg
         .g_a_values
