@@ -79,6 +79,29 @@ impl Counter {
         Ok(())
     }
 
+    /// Completes the count of a clock-driven run whose spikes come every `period` steps from
+    /// step `k1` on, up to its last step `n_steps − 1`, exactly as stepping on would: the same
+    /// count, the same last spike time (`k · dt_ms`, as the loop stamps it), and the same
+    /// error past [`MAX_SPIKES`], at the spike the loop would have stopped at.
+    fn extend_periodic(
+        &mut self,
+        p: &QifParams,
+        (k1, period, n_steps): (u64, u64, u64),
+        dt_ms: f64,
+        method: &str,
+    ) -> Result<(), NumericalError> {
+        let total = (n_steps - 1 - k1) / period + 1;
+        let t = |j: u64| (k1 + j * period) as f64 * dt_ms;
+        if total > MAX_SPIKES {
+            self.count = MAX_SPIKES;
+            self.last_ms = Some(t(MAX_SPIKES - 1));
+            return self.spike(p, t(MAX_SPIKES), method);
+        }
+        self.count = total;
+        self.last_ms = Some(t(total - 1));
+        Ok(())
+    }
+
     fn finish(self) -> SpikeTrain {
         let rate_hz = match (self.first_ms, self.last_ms) {
             (Some(first), Some(last)) if last > first => {
@@ -172,18 +195,27 @@ fn quiet<const L: usize>(ps: &[QifParams; L], v: &[f64; L]) -> bool {
 /// The clock-driven loop brian2 runs, for `L` neurons at once: `step(p, v)` advances V by one
 /// grid step, the threshold is checked at the end of the step and the spike stamped at the
 /// step's start. A lane that fails (blow-up, too many spikes) keeps its error and stops
-/// counting; the loop ends early when every lane has failed.
+/// counting; the loop ends early when every lane has failed or is done.
+///
+/// With `periodic`, a lane is done at its second spike: the step is the same map at every
+/// step (it does not read the time) and the reset puts V back at exactly the value it
+/// started from, so from the reset on the run repeats itself step for step, and its spikes
+/// come every (second − first) steps to the end of the run. [`Counter::extend_periodic`]
+/// completes the count from there: the same spike train, bit for bit, as stepping to the end
+/// (tested), without stepping through thousands of identical periods.
 #[inline(always)]
 fn clock_driven<const L: usize>(
     ps: &[QifParams; L],
     duration_ms: f64,
     dt_ms: f64,
     method: &str,
+    periodic: bool,
     step: impl Fn(&QifParams, f64) -> f64,
 ) -> [Result<SpikeTrain, NumericalError>; L] {
     let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
     let mut v: [f64; L] = std::array::from_fn(|l| ps[l].v_reset);
     let mut lanes: [Lane; L] = std::array::from_fn(|_| Lane::new());
+    let mut first_step: [Option<usize>; L] = [None; L];
     let mut live = L;
     for k in 0..n_steps {
         let t = k as f64 * dt_ms;
@@ -195,7 +227,7 @@ fn clock_driven<const L: usize>(
         }
         for l in 0..L {
             let lane = &mut lanes[l];
-            if lane.failed.is_some() {
+            if lane.failed.is_some() || lane.done {
                 // Keeps a finished lane finite and below threshold, off the slow path.
                 v[l] = ps[l].v_reset;
                 continue;
@@ -204,10 +236,22 @@ fn clock_driven<const L: usize>(
                 if v[l] > ps[l].v_threshold {
                     lane.spikes.spike(&ps[l], t, method)?;
                     v[l] = ps[l].v_reset;
+                    match first_step[l] {
+                        Some(k1) if periodic => {
+                            let steps = (k1 as u64, (k - k1) as u64, n_steps as u64);
+                            lane.spikes.extend_periodic(&ps[l], steps, dt_ms, method)?;
+                            lane.done = true;
+                        }
+                        Some(_) => {}
+                        None => first_step[l] = Some(k),
+                    }
                 }
                 Ok(())
             });
             lane.record(outcome, &mut live);
+            if lane.done && lane.failed.is_none() {
+                live -= 1;
+            }
         }
         if live == 0 {
             break;
@@ -353,10 +397,10 @@ fn lanes<const L: usize>(
 ) -> [Result<SpikeTrain, NumericalError>; L] {
     let f = |p: &QifParams, x: f64| (p.v0 + x * x) / p.tau_ms;
     match method {
-        Method::Euler => clock_driven(ps, duration_ms, dt_ms, "forward Euler", |p, v| {
+        Method::Euler => clock_driven(ps, duration_ms, dt_ms, "forward Euler", true, |p, v| {
             euler_step(p, v, dt_ms)
         }),
-        Method::Rk4Grid => clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", |p, v| {
+        Method::Rk4Grid => clock_driven(ps, duration_ms, dt_ms, "RK4 on the grid", true, |p, v| {
             rk4_step(p, v, dt_ms)
         }),
         Method::Rk4 => interpolated(
@@ -526,6 +570,72 @@ mod tests {
             v_reset: -10.0,
             v_threshold: 10.0,
         }
+    }
+
+    fn train_bits(r: &Result<SpikeTrain, NumericalError>) -> Result<(u64, [u64; 3]), String> {
+        r.as_ref()
+            .map(|t| {
+                let bits = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
+                (
+                    t.count,
+                    [bits(t.first_ms), bits(t.last_ms), t.rate_hz.to_bits()],
+                )
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_clock_driven_run_completed_from_its_period_is_the_run_stepped_to_the_end() {
+        // Silent (V0 < 0), slow (one spike or none in the run), and from a few to tens of
+        // thousands of spikes per run; Euler at two steps and RK4 on the grid.
+        let v0s: [f64; 16] = [
+            -1.0, -0.01, 0.0, 1e-4, 0.001, 0.01, 0.05, 0.2, 0.5, 1.0, 2.0, 4.0, 25.0, 100.0, 400.0,
+            3.3,
+        ];
+        let ps: [QifParams; 16] = v0s.map(params);
+        let mut compared_spikes = 0;
+        for dt_ms in [0.1, 0.013] {
+            let euler = |p: &QifParams, v: f64| euler_step(p, v, dt_ms);
+            let rk4 = |p: &QifParams, v: f64| rk4_step(p, v, dt_ms);
+            let runs = [
+                (
+                    clock_driven(&ps, 3000.0, dt_ms, "Euler", false, euler),
+                    clock_driven(&ps, 3000.0, dt_ms, "Euler", true, euler),
+                ),
+                (
+                    clock_driven(&ps, 3000.0, dt_ms, "RK4", false, rk4),
+                    clock_driven(&ps, 3000.0, dt_ms, "RK4", true, rk4),
+                ),
+            ];
+            for (stepped, completed) in &runs {
+                for (a, b) in stepped.iter().zip(completed) {
+                    assert_eq!(train_bits(a), train_bits(b), "dt = {dt_ms}");
+                    compared_spikes += a.as_ref().unwrap().count;
+                }
+            }
+        }
+        assert!(compared_spikes > 30_000, "{compared_spikes}");
+    }
+
+    #[test]
+    fn a_completed_run_past_the_spike_limit_stops_where_stepping_would() {
+        let p = params(1.0);
+        let mut c = Counter::new();
+        for t in [0.5, 1.0] {
+            c.spike(&p, t, "Euler").unwrap();
+        }
+        // Spikes at steps 5, 10, 15, …: the one after MAX_SPIKES is at step 5·(MAX_SPIKES + 1).
+        let e = c
+            .extend_periodic(&p, (5, 5, 10 * MAX_SPIKES), 0.1, "Euler")
+            .unwrap_err();
+        assert_eq!(
+            e.value.to_bits(),
+            ((5 * MAX_SPIKES + 5) as f64 * 0.1).to_bits()
+        );
+        let mut c = Counter::new();
+        c.extend_periodic(&p, (5, 5, 5 * MAX_SPIKES + 5), 0.1, "Euler")
+            .unwrap();
+        assert_eq!(c.count, MAX_SPIKES);
     }
 
     #[test]
