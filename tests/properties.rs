@@ -93,4 +93,45 @@ proptest! {
         let analytic = qif::analytic_rate_hz(&p);
         prop_assert!((sim.rate_hz - analytic).abs() <= 1e-3 * analytic, "sim {} analytic {}", sim.rate_hz, analytic);
     }
+
+    #[test]
+    fn batched_qif_euler_is_the_textbook_loop_bit_for_bit(
+        v0s in proptest::collection::vec(-2.0f64..300.0, 1..40),
+        tau in 1.0f64..50.0,
+        v_reset in -20.0f64..0.0,
+        v_threshold in 0.5f64..20.0,
+        dt in prop_oneof![Just(0.1), Just(0.05), Just(0.013), Just(0.2)],
+        duration in 20.0f64..3000.0,
+    ) {
+        // brian2's clock-driven loop, one neuron at a time, every step to the end: what the
+        // batched runs (which complete a train from its period) must reproduce exactly.
+        let textbook = |p: &qif::QifParams| {
+            let n_steps = neuroreport::neuron::clock::brian2_steps(duration, dt);
+            let (mut v, mut count, mut first, mut last) = (p.v_reset, 0u64, None, None);
+            for k in 0..n_steps {
+                v += dt * (p.v0 + v * v) / p.tau_ms;
+                assert!(v.is_finite());
+                if v > p.v_threshold {
+                    let t = k as f64 * dt;
+                    count += 1;
+                    first.get_or_insert(t);
+                    last = Some(t);
+                    v = p.v_reset;
+                }
+            }
+            (count, first, last)
+        };
+        let ps: Vec<qif::QifParams> = v0s
+            .iter()
+            .map(|&v0| qif::QifParams { v0, tau_ms: tau, v_reset, v_threshold })
+            .collect();
+        let batched = qif::simulate_batch(qif::Method::Euler, &ps, duration, dt, 0);
+        for (p, run) in ps.iter().zip(&batched) {
+            let run = run.as_ref().unwrap();
+            let (count, first, last) = textbook(p);
+            prop_assert_eq!(run.count, count, "V0 = {}", p.v0);
+            prop_assert_eq!(run.first_ms.map(f64::to_bits), first.map(f64::to_bits));
+            prop_assert_eq!(run.last_ms.map(f64::to_bits), last.map(f64::to_bits));
+        }
+    }
 }

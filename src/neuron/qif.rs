@@ -615,6 +615,20 @@ mod tests {
             }
         }
         assert!(compared_spikes > 30_000, "{compared_spikes}");
+        // Every length of run modulo the period (about 200 steps here), so that the run ends
+        // on a spike, just before one and just after one.
+        let p = [params(2.0)];
+        let euler = |p: &QifParams, v: f64| euler_step(p, v, 0.1);
+        for n_steps in 600..1000 {
+            let duration_ms = f64::from(n_steps) * 0.1;
+            let stepped = clock_driven(&p, duration_ms, 0.1, "Euler", false, euler);
+            let completed = clock_driven(&p, duration_ms, 0.1, "Euler", true, euler);
+            assert_eq!(
+                train_bits(&stepped[0]),
+                train_bits(&completed[0]),
+                "{n_steps} steps"
+            );
+        }
     }
 
     #[test]
