@@ -138,15 +138,13 @@ fn main() {
     }
     // The F-I sweep alone (every distinct model at every current), then the whole experiment
     // (the sweep, every model's onset and bifurcation analysis, the checks and traces).
-    let sweep = || {
-        std::hint::black_box(connor_stevens::sweep(&cfg.cs, &|_| {}).unwrap());
-    };
-    let tsw = median_seconds(sweep, 3);
-    let tsw1 = one.install(|| median_seconds(sweep, 3));
+    let sweep = || connor_stevens::sweep(&cfg.cs, &|_| {}).unwrap();
+    let models = sweep().len();
+    let tsw = median_seconds(|| drop(std::hint::black_box(sweep())), 3);
+    let tsw1 = one.install(|| median_seconds(|| drop(std::hint::black_box(sweep())), 3));
     println!(
-        "Connor-Stevens F-I sweep ({} currents × {} models):",
+        "Connor-Stevens F-I sweep ({} currents × {models} models):",
         connor_stevens::currents(&cfg.cs).len(),
-        connor_stevens::sweep(&cfg.cs, &|_| {}).unwrap().len()
     );
     println!(
         "  1 thread: {tsw1:.3} s; {} threads: {tsw:.3} s (×{:.2})",
