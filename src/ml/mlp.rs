@@ -385,6 +385,15 @@ fn loss_and_slope<R: Val>(o: R, y: f64, n: f64) -> (R, R) {
     (loss, (p - y) / n)
 }
 
+/// One point's terms of one hidden unit's gradient, in the order (w_o, w_x0, w_x1, b): g·h,
+/// then d·x0, d·x1 and d with d = g·w_o where the activation h is positive (`g` the point's
+/// loss slope, `x` the point).
+#[inline(always)]
+fn unit_terms<R: Val>(x: [f64; 2], g: R, h: R, wo: R) -> [R; 4] {
+    let d = (g * wo).where_positive(h);
+    [g * h, d * x[0], d * x[1], d]
+}
+
 /// The backward pass of every point at once: the gradient of the loss given each point's
 /// hidden activations `h` and loss slope `g` (row i of `rows`: H activations, then the
 /// slope). Unit by unit, two at a time, with each sum over the points held in a register
@@ -402,14 +411,12 @@ fn backward<R: Val>(p: &[R], grad: &mut [R], xs: &[[f64; 2]], rows: &[R], width:
     g_bo[0] = rows
         .chunks_exact(width)
         .fold(zero, |sum, row| sum + row[hdim]);
-    // (gwo, gx0, gx1, gb) of unit j: the sums over points of g·h, then of d·x0, d·x1 and d
-    // with d = g·wo where h > 0.
+    // (gwo, gx0, gx1, gb) of unit j, each summed over the points.
     let update = |acc: &mut [R; 4], x: [f64; 2], g: R, hj: R, woj: R| {
-        acc[0] = acc[0] + g * hj;
-        let d = (g * woj).where_positive(hj);
-        acc[1] = acc[1] + d * x[0];
-        acc[2] = acc[2] + d * x[1];
-        acc[3] = acc[3] + d;
+        let t = unit_terms(x, g, hj, woj);
+        for k in 0..4 {
+            acc[k] = acc[k] + t[k];
+        }
     };
     let mut j = 0;
     while j + 2 <= hdim {
@@ -531,13 +538,12 @@ fn units_loss_and_gradient(
             for j in 0..wo.len() {
                 let za = wx0[j] * xa[0] + wx1[j] * xa[1] + b[j];
                 let zb = wx0[j] * xb[0] + wx1[j] * xb[1] + b[j];
-                let (ha, hb) = (za.where_positive(za), zb.where_positive(zb));
-                let da = (ga * wo[j]).where_positive(ha);
-                let db = (gb * wo[j]).where_positive(hb);
-                g_wo[j] = g_wo[j] + ga * ha + gb * hb;
-                g_x0[j] = g_x0[j] + da * xa[0] + db * xb[0];
-                g_x1[j] = g_x1[j] + da * xa[1] + db * xb[1];
-                g_b[j] = g_b[j] + da + db;
+                let ta = unit_terms(xa, ga, za.where_positive(za), wo[j]);
+                let tb = unit_terms(xb, gb, zb.where_positive(zb), wo[j]);
+                g_wo[j] = g_wo[j] + ta[0] + tb[0];
+                g_x0[j] = g_x0[j] + ta[1] + tb[1];
+                g_x1[j] = g_x1[j] + ta[2] + tb[2];
+                g_b[j] = g_b[j] + ta[3] + tb[3];
             }
         }
         for (x, row) in xs[pairs..]
@@ -547,12 +553,11 @@ fn units_loss_and_gradient(
             let g = row[9];
             for j in 0..wo.len() {
                 let z = wx0[j] * x[0] + wx1[j] * x[1] + b[j];
-                let h = z.where_positive(z);
-                g_wo[j] += g * h;
-                let d = (g * wo[j]).where_positive(h);
-                g_x0[j] += d * x[0];
-                g_x1[j] += d * x[1];
-                g_b[j] += d;
+                let t = unit_terms(*x, g, z.where_positive(z), wo[j]);
+                g_wo[j] += t[0];
+                g_x0[j] += t[1];
+                g_x1[j] += t[2];
+                g_b[j] += t[3];
             }
         }
     }
