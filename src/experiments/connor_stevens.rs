@@ -519,10 +519,18 @@ pub fn sweep(cfg: &CsConfig, meter: super::Meter) -> Result<Vec<Vec<f64>>, Numer
         meter,
     };
     let (_, models) = settings_and_models(cfg);
-    let currents = currents(cfg);
+    curves(&p, &models, &currents(cfg))
+}
+
+/// The F-I curve of every model (g_A, g_K) at `currents`, in parallel and in order.
+fn curves(
+    p: &Protocol,
+    models: &[(f64, f64)],
+    currents: &[f64],
+) -> Result<Vec<Vec<f64>>, NumericalError> {
     models
         .par_iter()
-        .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), &currents))
+        .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), currents))
         .collect()
 }
 
@@ -536,7 +544,7 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     };
     let currents = currents(cfg);
     let (settings, models) = settings_and_models(cfg);
-    let rates = sweep(cfg, meter)?;
+    let rates = curves(&p, &models, &currents)?;
     let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
     let max_ga = cfg
         .g_a_values
