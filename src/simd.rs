@@ -27,9 +27,22 @@ pub struct F4(pub [f64; 4]);
 pub struct M4(pub [u64; 4]);
 
 impl M4 {
+    /// Lane k true where `f(k)`.
     #[inline(always)]
-    fn from_fn(f: impl Fn(usize) -> bool) -> M4 {
+    pub fn from_fn(f: impl Fn(usize) -> bool) -> M4 {
         M4(std::array::from_fn(|k| if f(k) { u64::MAX } else { 0 }))
+    }
+
+    /// Lanes where both hold.
+    #[inline(always)]
+    pub fn and(self, other: M4) -> M4 {
+        M4(std::array::from_fn(|k| self.0[k] & other.0[k]))
+    }
+
+    /// Bit k set where lane k is true.
+    #[inline(always)]
+    pub fn bits(self) -> u32 {
+        (0..4).fold(0, |b, k| b | (((self.0[k] >> 63) as u32) << k))
     }
 }
 
@@ -211,6 +224,18 @@ impl F4 {
     #[inline(always)]
     pub fn gt(self, other: F4) -> M4 {
         M4::from_fn(|k| self.0[k] > other.0[k])
+    }
+
+    /// Lanes where self ≤ other (false where either is NaN).
+    #[inline(always)]
+    pub fn le(self, other: F4) -> M4 {
+        M4::from_fn(|k| self.0[k] <= other.0[k])
+    }
+
+    /// Lanes where self is not NaN.
+    #[inline(always)]
+    pub fn is_number(self) -> M4 {
+        M4::from_fn(|k| !self.0[k].is_nan())
     }
 
     /// Lanes where self is ±0.
@@ -539,6 +564,18 @@ mod tests {
             }
         }
         assert!(checked > 400_000);
+    }
+
+    #[test]
+    fn masks_hold_each_lane_and_pack_into_bits() {
+        let x = F4([1.0, f64::NAN, -3.0, 2.0]);
+        let y = F4([1.0, 0.0, -4.0, 5.0]);
+        assert_eq!(x.is_number().bits(), 0b1101);
+        assert_eq!(x.le(y).bits(), 0b1001);
+        assert_eq!(x.gt(y).bits(), 0b0100);
+        assert_eq!(x.lt(y).bits(), 0b1000);
+        assert_eq!(x.is_number().and(x.le(y)).bits(), 0b1001);
+        assert_eq!(M4::from_fn(|k| k >= 2).bits(), 0b1100);
     }
 
     #[test]
