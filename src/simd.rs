@@ -152,7 +152,7 @@ const fn splat_all<const K: usize>(c: [f64; K]) -> [F4; K] {
 /// then takes each from memory as an operand of the one instruction that uses it. Given plain
 /// constants, it put every one into a register with an instruction of its own (a broadcast,
 /// 206 per step of the Hodgkin–Huxley kernel) before use, since 16 vector registers cannot
-/// hold an exponential's 17 constants and a neuron's state. Same values, so the same bits;
+/// hold an exponential's 18 constants and a neuron's state. Same values, so the same bits;
 /// measured: the Hodgkin–Huxley lane kernel 28.6 → 24.9 ns per neuron-step, the
 /// Connor–Stevens F-I sweep 6 % and the 5-unit networks 6 % faster. `black_box` only hides
 /// where the reference points: nothing depends on it for correctness.
@@ -279,6 +279,7 @@ impl F4 {
     /// `round_int` bits of n and t = e^r − 1. `x` must be in [−1100, 1100].
     #[inline(always)]
     fn exp_reduce(x: F4, k: &ExpTable) -> (F4, F4, F4) {
+        // (x·log₂e).round_int(), with the table's magic.
         let shifted = x * k.log2_e + k.magic;
         let (n, n_bits) = (shifted - k.magic, shifted);
         // x − n·LN2_HI is exact (n·LN2_HI is, and the two are within a factor 2).
