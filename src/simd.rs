@@ -253,11 +253,12 @@ impl F4 {
     }
 
     /// x rounded to the nearest integer (ties to even), for |x| < 2⁵¹, and the bits of
-    /// x + 1.5·2⁵², whose low 32 bits hold that integer in two's complement.
+    /// x + 1.5·2⁵², whose low 32 bits hold that integer in two's complement; `magic` is
+    /// [`ROUND_MAGIC`] in every lane (the kernels pass [`ExpTable`]'s).
     #[inline(always)]
-    fn round_int(self) -> (F4, F4) {
-        let shifted = self + ROUND_MAGIC;
-        (shifted - ROUND_MAGIC, shifted)
+    fn round_int(self, magic: F4) -> (F4, F4) {
+        let shifted = self + magic;
+        (shifted - magic, shifted)
     }
 
     /// 2^k for integers k in [−1022, 1023], from k's `round_int` bits.
@@ -270,8 +271,9 @@ impl F4 {
     /// 2^n for integers n in [−2044, 2046] as two factors 2^(n − h)·2^h, each normal.
     #[inline(always)]
     fn pow2_split(n: F4) -> (F4, F4) {
-        let (h, h_bits) = (n * 0.5).round_int();
-        let (_, l_bits) = (n - h).round_int();
+        let magic = F4::splat(ROUND_MAGIC);
+        let (h, h_bits) = (n * 0.5).round_int(magic);
+        let (_, l_bits) = (n - h).round_int(magic);
         (F4::pow2_from_bits(l_bits), F4::pow2_from_bits(h_bits))
     }
 
@@ -279,9 +281,7 @@ impl F4 {
     /// `round_int` bits of n and t = e^r − 1. `x` must be in [−1100, 1100].
     #[inline(always)]
     fn exp_reduce(x: F4, k: &ExpTable) -> (F4, F4, F4) {
-        // (x·log₂e).round_int(), with the table's magic.
-        let shifted = x * k.log2_e + k.magic;
-        let (n, n_bits) = (shifted - k.magic, shifted);
+        let (n, n_bits) = (x * k.log2_e).round_int(k.magic);
         // x − n·LN2_HI is exact (n·LN2_HI is, and the two are within a factor 2).
         let r = (x - n * k.ln2_hi) - n * k.ln2_lo;
         // e^r − 1 = r + r²·q(r), Taylor to r¹³: the first term left out, r¹⁴/14!, is below
