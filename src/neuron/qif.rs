@@ -154,6 +154,8 @@ struct Lane {
     failed: Option<NumericalError>,
     /// Stopped after its last wanted spike.
     done: bool,
+    /// Step of its first spike (clock-driven runs).
+    first_spike_step: Option<usize>,
 }
 
 impl Lane {
@@ -162,6 +164,7 @@ impl Lane {
             spikes: Counter::new(),
             failed: None,
             done: false,
+            first_spike_step: None,
         }
     }
 
@@ -215,7 +218,6 @@ fn clock_driven<const L: usize>(
     let n_steps = super::clock::brian2_steps(duration_ms, dt_ms) as usize;
     let mut v: [f64; L] = std::array::from_fn(|l| ps[l].v_reset);
     let mut lanes: [Lane; L] = std::array::from_fn(|_| Lane::new());
-    let mut first_step: [Option<usize>; L] = [None; L];
     let mut live = L;
     for k in 0..n_steps {
         let t = k as f64 * dt_ms;
@@ -236,14 +238,14 @@ fn clock_driven<const L: usize>(
                 if v[l] > ps[l].v_threshold {
                     lane.spikes.spike(&ps[l], t, method)?;
                     v[l] = ps[l].v_reset;
-                    match first_step[l] {
+                    match lane.first_spike_step {
                         Some(k1) if periodic => {
                             let steps = (k1 as u64, (k - k1) as u64, n_steps as u64);
                             lane.spikes.extend_periodic(&ps[l], steps, dt_ms, method)?;
                             lane.done = true;
                         }
                         Some(_) => {}
-                        None => first_step[l] = Some(k),
+                        None => lane.first_spike_step = Some(k),
                     }
                 }
                 Ok(())
