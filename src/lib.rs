@@ -21,12 +21,12 @@ pub mod neuron;
 pub mod output;
 pub mod render;
 pub mod seed;
+pub mod sha256;
 pub mod simd;
 
 use config::Config;
 pub use error::{Error, Result};
 use output::OutputFile;
-use output::sha256_hex;
 use std::path::Path;
 
 /// Receives progress from a build; the binary shows it as a progress bar.
@@ -88,7 +88,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
             .iter()
             .map(|f| render::FileHash {
                 path: f.path.clone(),
-                sha256: sha256_hex(&f.bytes),
+                sha256: sha256::hex(&f.bytes),
             })
             .collect(),
         seeds: render::seed_rows(&results, cfg),

@@ -21,7 +21,7 @@
 //! (the parked report is moved back). Anything else with such a name is left alone.
 
 use crate::error::Error;
-use sha2::{Digest, Sha256};
+use crate::sha256;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,14 +49,6 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Lowercase hexadecimal SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The manifest of `files`: the generator (the marker that neuroreport wrote the folder) and
 /// the SHA-256 of every file.
 pub fn manifest(files: &[OutputFile]) -> OutputFile {
@@ -66,7 +58,7 @@ pub fn manifest(files: &[OutputFile]) -> OutputFile {
     );
     let entries: Vec<String> = files
         .iter()
-        .map(|f| format!("    \"{}\": \"{}\"", f.path, sha256_hex(&f.bytes)))
+        .map(|f| format!("    \"{}\": \"{}\"", f.path, sha256::hex(&f.bytes)))
         .collect();
     text.push_str(&entries.join(",\n"));
     text.push_str("\n  }\n}\n");
@@ -228,7 +220,7 @@ fn first_foreign(dir: &Path, entries: &[(String, Kind)]) -> Result<Option<String
                 Some(hash) => {
                     let p = dir.join(path);
                     let bytes = fs::read(&p).map_err(io("cannot read", &p))?;
-                    if &sha256_hex(&bytes) != hash {
+                    if &sha256::hex(&bytes) != hash {
                         return Ok(Some(format!(
                             "`{path}` was changed after neuroreport wrote it"
                         )));
