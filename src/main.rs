@@ -1,7 +1,6 @@
 //! Command line: parse, call the library, print the error chain, exit with its code
 //! (0 success, 1 a failure while building, 2 bad usage or configuration).
 
-use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use neuroreport::Progress;
 use neuroreport::config::Config;
@@ -11,33 +10,161 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Runs the homework's experiments and writes the HTML report.
-#[derive(Debug, Parser)]
-#[command(version, about, long_about = None)]
+/// What a run was asked to do (the options of [`HELP`]).
+#[derive(Debug)]
 struct Args {
-    /// TOML file overriding any default parameter (see --print-config).
-    #[arg(long, value_name = "FILE.toml")]
     config: Option<PathBuf>,
-    /// Folder to write the report to.
-    #[arg(long, value_name = "DIR", default_value = "report")]
     out: PathBuf,
-    /// Number of worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     jobs: Option<u16>,
-    /// Print the effective configuration as TOML and exit.
-    #[arg(long)]
     print_config: bool,
-    /// Rebuild the report in memory and compare it byte for byte with the folder given by
-    /// --out, without writing anything: exit 0 when identical, 1 with the differences.
-    #[arg(long)]
     check: bool,
-    /// No progress bar.
-    #[arg(long, short)]
     quiet: bool,
-    /// Run a configuration even when its estimated work (over 5 minutes of one core) or
-    /// report size (over 50 MB) is beyond the budget.
-    #[arg(long)]
     allow_long: bool,
+}
+
+/// `--help`. Options are parsed by hand on `lexopt`, as ripgrep does: seven flags do not need
+/// a parser framework, and `clap` with its derive macro took about 8 s of a new user's first
+/// build.
+const HELP: &str = "\
+Runs a computational neuroscience homework and writes a reproducible HTML report
+
+Usage: neuroreport [OPTIONS]
+
+Options:
+      --config <FILE.toml>  TOML file overriding any default parameter (see --print-config)
+      --out <DIR>           Folder to write the report to [default: report]
+      --jobs <N>            Number of worker threads (default: one per core). Results do not
+                            depend on it
+      --print-config        Print the effective configuration as TOML and exit
+      --check               Rebuild the report in memory and compare it byte for byte with
+                            the folder given by --out, without writing anything: exit 0 when
+                            identical, 1 with the differences
+  -q, --quiet               No progress bar
+      --allow-long          Run a configuration even when its estimated work (over 5 minutes
+                            of one core) or report size (over 50 MB) is beyond the budget
+  -h, --help                Print help
+  -V, --version             Print version
+";
+
+/// The usage line repeated under an error about the command line.
+const USAGE: &str = "Usage: neuroreport [OPTIONS]";
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Request {
+    Run(Args),
+    Help,
+    Version,
+}
+
+/// A command line that cannot be run, with whether the usage line helps (it does for an
+/// unknown argument, not for a bad value).
+#[derive(Debug, PartialEq)]
+struct UsageError {
+    message: String,
+    show_usage: bool,
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error: {}\n\n", self.message)?;
+        if self.show_usage {
+            write!(f, "{USAGE}\n\n")?;
+        }
+        write!(f, "For more information, try '--help'.")
+    }
+}
+
+/// The largest `--jobs`.
+const MAX_JOBS: u16 = 1024;
+
+/// Parses the arguments after the program name.
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Request, UsageError> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut args = Args {
+        config: None,
+        out: PathBuf::from("report"),
+        jobs: None,
+        print_config: false,
+        check: false,
+        quiet: false,
+        allow_long: false,
+    };
+    let mut seen: Vec<&'static str> = Vec::new();
+    let usage = |message: String| UsageError {
+        message,
+        show_usage: true,
+    };
+    loop {
+        let arg = parser.next().map_err(|e| lexopt_error(&e))?;
+        let Some(arg) = arg else { break };
+        let name: &'static str = match arg {
+            Long("config") => "--config <FILE.toml>",
+            Long("out") => "--out <DIR>",
+            Long("jobs") => "--jobs <N>",
+            Long("print-config") => "--print-config",
+            Long("check") => "--check",
+            Short('q') | Long("quiet") => "--quiet",
+            Long("allow-long") => "--allow-long",
+            Short('h') | Long("help") => return Ok(Request::Help),
+            Short('V') | Long("version") => return Ok(Request::Version),
+            Long(other) => return Err(usage(format!("unexpected argument '--{other}' found"))),
+            Short(other) => return Err(usage(format!("unexpected argument '-{other}' found"))),
+            Value(other) => {
+                let other = other.to_string_lossy();
+                return Err(usage(format!("unexpected argument '{other}' found")));
+            }
+        };
+        if seen.contains(&name) {
+            return Err(usage(format!(
+                "the argument '{name}' cannot be used multiple times"
+            )));
+        }
+        seen.push(name);
+        let mut value = || {
+            parser.value().map_err(|_| UsageError {
+                message: format!("a value is required for '{name}' but none was supplied"),
+                show_usage: false,
+            })
+        };
+        match name {
+            "--config <FILE.toml>" => args.config = Some(PathBuf::from(value()?)),
+            "--out <DIR>" => args.out = PathBuf::from(value()?),
+            "--jobs <N>" => {
+                let raw = value()?;
+                let text = raw.to_string_lossy();
+                let reason = match text.parse::<u16>() {
+                    Ok(n) if (1..=MAX_JOBS).contains(&n) => {
+                        args.jobs = Some(n);
+                        None
+                    }
+                    Ok(n) => Some(format!("{n} is not in 1..={MAX_JOBS}")),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(reason) = reason {
+                    return Err(UsageError {
+                        message: format!("invalid value '{text}' for '{name}': {reason}"),
+                        show_usage: false,
+                    });
+                }
+            }
+            "--print-config" => args.print_config = true,
+            "--check" => args.check = true,
+            "--quiet" => args.quiet = true,
+            _ => args.allow_long = true,
+        }
+    }
+    Ok(Request::Run(args))
+}
+
+/// A `lexopt` error (a value given to a flag that takes none, an argument that is not valid
+/// Unicode) as a usage error.
+fn lexopt_error(e: &lexopt::Error) -> UsageError {
+    UsageError {
+        message: e.to_string(),
+        show_usage: true,
+    }
 }
 
 /// The progress bar: its position is the estimated work done (in per mille of the whole
@@ -165,13 +292,140 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Request::Run(args)) => args,
+        Ok(Request::Help) => return print_or_fail(HELP),
+        Ok(Request::Version) => {
+            return print_or_fail(&format!("neuroreport {}\n", env!("CARGO_PKG_VERSION")));
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "{e}");
+            return ExitCode::from(2);
+        }
+    };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, e)) => {
             // If even this cannot be written, the exit code still tells.
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(code)
+        }
+    }
+}
+
+/// Prints `text` to standard output: exit 0, or 1 when it cannot be written.
+fn print_or_fail(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write to standard output: {e}"
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Request, UsageError, parse_args};
+    use std::path::Path;
+
+    fn parse(args: &[&str]) -> Result<Request, UsageError> {
+        parse_args(args.iter().map(std::ffi::OsString::from))
+    }
+
+    fn error(args: &[&str]) -> String {
+        parse(args).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn no_arguments_give_the_defaults() {
+        let Ok(Request::Run(args)) = parse(&[]) else {
+            panic!("no arguments must run")
+        };
+        assert_eq!(args.config, None);
+        assert_eq!(args.out, Path::new("report"));
+        assert_eq!(args.jobs, None);
+        assert!(!args.print_config && !args.check && !args.quiet && !args.allow_long);
+    }
+
+    #[test]
+    fn every_option_is_read_in_both_spellings_of_a_value() {
+        let Ok(Request::Run(args)) = parse(&[
+            "--config",
+            "c.toml",
+            "--out=elsewhere",
+            "--jobs",
+            "1024",
+            "--print-config",
+            "--check",
+            "-q",
+            "--allow-long",
+        ]) else {
+            panic!("a valid command line must run")
+        };
+        assert_eq!(args.config.as_deref(), Some(Path::new("c.toml")));
+        assert_eq!(args.out, Path::new("elsewhere"));
+        assert_eq!(args.jobs, Some(1024));
+        assert!(args.print_config && args.check && args.quiet && args.allow_long);
+        assert!(matches!(parse(&["--quiet", "--help"]), Ok(Request::Help)));
+        assert!(matches!(parse(&["-V"]), Ok(Request::Version)));
+    }
+
+    #[test]
+    fn bad_command_lines_name_the_argument() {
+        let usage = "\n\nUsage: neuroreport [OPTIONS]\n\nFor more information, try '--help'.";
+        let plain = "\n\nFor more information, try '--help'.";
+        let cases: &[(&[&str], String)] = &[
+            (
+                &["--bogus"],
+                format!("error: unexpected argument '--bogus' found{usage}"),
+            ),
+            (
+                &["-x"],
+                format!("error: unexpected argument '-x' found{usage}"),
+            ),
+            (
+                &["extra"],
+                format!("error: unexpected argument 'extra' found{usage}"),
+            ),
+            (
+                &["--jobs"],
+                format!("error: a value is required for '--jobs <N>' but none was supplied{plain}"),
+            ),
+            (
+                &["--jobs", "0"],
+                format!("error: invalid value '0' for '--jobs <N>': 0 is not in 1..=1024{plain}"),
+            ),
+            (
+                &["--jobs", "1025"],
+                format!(
+                    "error: invalid value '1025' for '--jobs <N>': 1025 is not in 1..=1024{plain}"
+                ),
+            ),
+            (
+                &["--jobs", "two"],
+                format!(
+                    "error: invalid value 'two' for '--jobs <N>': invalid digit found in string{plain}"
+                ),
+            ),
+            (
+                &["--out", "a", "--out", "b"],
+                format!("error: the argument '--out <DIR>' cannot be used multiple times{usage}"),
+            ),
+            (
+                &["--check=yes"],
+                format!("error: unexpected argument for option '--check': \"yes\"{usage}"),
+            ),
+        ];
+        for (args, expected) in cases {
+            assert_eq!(&error(args), expected, "{args:?}");
         }
     }
 }
