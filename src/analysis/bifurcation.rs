@@ -25,11 +25,11 @@
 //! many such chains together in vector lanes (each run with the bits it gets alone), so an
 //! analysis of many models costs a fraction of one model after another.
 
+use crate::analysis::linalg::{self, Square};
 use crate::analysis::sim::{Sim, join};
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LaneModel, Model, V_BOUND_MV, settled_at_rest};
 use crate::simd::Isa;
-use nalgebra::DMatrix;
 
 /// A model whose gates have voltage-dependent steady states, so its equilibria form a curve
 /// parametrised by V.
@@ -58,7 +58,7 @@ pub fn steady_slope<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> f64 {
 
 /// The Jacobian of the right-hand side at state `s` and input `input` (central differences:
 /// 1e-5 mV for V, 1e-7 for gates).
-pub fn jacobian<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> DMatrix<f64> {
+pub fn jacobian<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> Square {
     conductance::central_jacobian(m, s, input, |col| if col == 0 { 1e-5 } else { 1e-7 })
 }
 
@@ -97,15 +97,15 @@ impl Equilibrium {
     }
 }
 
-/// The equilibrium at `v_mv` with its eigenvalues.
+/// The equilibrium at `v_mv` with its eigenvalues. Where they cannot be computed (a Jacobian
+/// with a NaN or infinite entry, or a QR iteration that does not converge within its bound)
+/// they are NaN: such a point is neither stable nor has a complex pair, so no bifurcation is
+/// placed there, and [`crate::experiments::onset::analyse`] fails on a rest like that.
 pub fn equilibrium<M: Excitable<N>, const N: usize>(m: &M, v_mv: f64) -> Equilibrium {
     let current = steady_current(m, v_mv);
     let s = m.steady_state(v_mv);
-    let mut eigenvalues: Vec<(f64, f64)> = jacobian(m, &s, current)
-        .complex_eigenvalues()
-        .iter()
-        .map(|z| (z.re, z.im))
-        .collect();
+    let mut eigenvalues = linalg::eigenvalues(&jacobian(m, &s, current))
+        .unwrap_or_else(|_| vec![(f64::NAN, f64::NAN); N]);
     eigenvalues.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
     Equilibrium {
         v_mv,

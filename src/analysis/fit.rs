@@ -3,7 +3,7 @@
 //! Two shapes answer homework 1.3, each "up to shift and scale" of the input and the output:
 //! ReLU a·max(x − c, 0) + d and sigmoid a/(1 + exp(−(x − c)/s)) + d.
 
-use nalgebra::{DMatrix, DVector};
+use crate::analysis::linalg::{Square, cholesky_solve};
 
 /// A curve family y = f(x; p) with its gradient in p.
 pub trait CurveModel: Sync {
@@ -198,8 +198,8 @@ pub fn levenberg_marquardt<M: CurveModel>(
     let mut iterations = 0;
     while iterations < max_iterations {
         iterations += 1;
-        let mut jtj = DMatrix::<f64>::zeros(n, n);
-        let mut jtr = DVector::<f64>::zeros(n);
+        let mut jtj = Square::zeros(n);
+        let mut jtr = vec![0.0; n];
         for (&x, &y) in xs.iter().zip(ys) {
             model.gradient(x, &p, &mut grad);
             let r = y - model.value(x, &p);
@@ -216,7 +216,7 @@ pub fn levenberg_marquardt<M: CurveModel>(
             for i in 0..n {
                 a[(i, i)] += lambda * jtj[(i, i)].max(1e-12);
             }
-            let Some(step) = a.cholesky().map(|c| c.solve(&jtr)) else {
+            let Some(step) = cholesky_solve(&a, &jtr) else {
                 lambda *= 10.0;
                 continue;
             };

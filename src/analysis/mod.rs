@@ -1,7 +1,9 @@
-//! Analysis of simulated curves: phase portraits and least-squares fits.
+//! Analysis of simulated curves: phase portraits, least-squares fits, equilibria and their
+//! bifurcations, and the small linear algebra they need.
 
 pub mod bifurcation;
 pub mod fit;
+pub mod linalg;
 pub mod phase;
 pub mod sim;
 pub mod stats;

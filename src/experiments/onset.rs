@@ -90,6 +90,14 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
     cycle: &CycleSettings,
 ) -> Result<OnsetAnalysis, NumericalError> {
     let rest = bifurcation::equilibrium(m, rest0_mv);
+    if !rest.leading_real().is_finite() {
+        return Err(NumericalError {
+            model: m.describe(),
+            parameters: format!("the I = 0 rest at V = {rest0_mv} mV"),
+            when: "in the eigenvalues of its Jacobian".into(),
+            value: rest.leading_real(),
+        });
+    }
     let branch = bifurcation::rest_branch(m, &SCAN);
     let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
     let hopf = branch.hopfs.first().copied();

@@ -14,6 +14,7 @@
 //! its rate functions into the lanes instead ([`LaneModel::linear_packed`], tested bit for bit
 //! against a lane).
 
+use crate::analysis::linalg::{self, Square};
 use crate::error::NumericalError;
 use crate::simd::{F4, Isa, M4};
 
@@ -54,7 +55,7 @@ pub fn central_jacobian<M: Model<N>, const N: usize>(
     s: &[f64; N],
     input: f64,
     h: impl Fn(usize) -> f64,
-) -> nalgebra::DMatrix<f64> {
+) -> Square {
     let columns: [([f64; N], f64); N] = std::array::from_fn(|col| {
         let h = h(col);
         let (mut up, mut down) = (*s, *s);
@@ -63,17 +64,19 @@ pub fn central_jacobian<M: Model<N>, const N: usize>(
         let (d_up, d_down) = (m.derivative(&up, input), m.derivative(&down, input));
         (std::array::from_fn(|row| d_up[row] - d_down[row]), 2.0 * h)
     });
-    nalgebra::DMatrix::from_fn(N, N, |row, col| columns[col].0[row] / columns[col].1)
+    Square::from_fn(N, |row, col| columns[col].0[row] / columns[col].1)
 }
 
 /// Largest real part of the eigenvalues of the Jacobian of the right-hand side at `s`
-/// (central differences): negative when `s` is a stable equilibrium, positive when unstable.
+/// (central differences): negative when `s` is a stable equilibrium, positive when unstable,
+/// NaN when the eigenvalues cannot be computed (so never taken for a stable rest).
 pub fn stability_exponent<M: Model<N>, const N: usize>(m: &M, s: &[f64; N], input: f64) -> f64 {
-    central_jacobian(m, s, input, |col| 1e-6 * s[col].abs().max(1e-3))
-        .complex_eigenvalues()
-        .iter()
-        .map(|z| z.re)
-        .fold(f64::NEG_INFINITY, f64::max)
+    linalg::eigenvalues(&central_jacobian(m, s, input, |col| {
+        1e-6 * s[col].abs().max(1e-3)
+    }))
+    .map_or(f64::NAN, |e| {
+        e.iter().map(|z| z.0).fold(f64::NEG_INFINITY, f64::max)
+    })
 }
 
 /// How to advance the state by one step.
