@@ -232,6 +232,12 @@ where
         draw(root.clone())?;
         root.present().map_err(plot_error(id))?;
     }
+    Ok(finish_svg(&svg, alt))
+}
+
+/// The theme-aware, accessible form of plotters' `svg` (see [`render_svg`]); apart from the
+/// drawing, so that it is compiled once rather than once per figure.
+fn finish_svg(svg: &str, alt: &str) -> String {
     let alt_escaped = escape_attr(alt);
     // Rectangles (region shading, bars) drawn without anti-aliasing, so that adjacent
     // translucent cells show no seams between them.
@@ -252,7 +258,7 @@ where
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    Ok(out)
+    out
 }
 
 /// Hex form of a palette colour as plotters writes it.
@@ -355,19 +361,38 @@ pub fn escape_attr(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes rows of displayable values as CSV with the given header; floats in shortest
-/// round-trip form.
+/// Writes rows of displayable values as CSV (RFC 4180, `\n` line ends) with the given header;
+/// floats in shortest round-trip form. A field is quoted only when it holds a comma, a quote or
+/// a line break, with its quotes doubled.
 pub fn csv<R, I>(header: &[&str], rows: R) -> String
 where
     R: IntoIterator<Item = I>,
     I: IntoIterator<Item = String>,
 {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("writing to memory");
+    let mut out = String::new();
+    csv_record(&mut out, header.iter().copied());
     for row in rows {
-        w.write_record(row).expect("writing to memory");
+        csv_record(&mut out, row.into_iter());
     }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV is UTF-8")
+    out
+}
+
+/// Appends one CSV record to `out`.
+fn csv_record<S: AsRef<str>>(out: &mut String, fields: impl Iterator<Item = S>) {
+    for (k, field) in fields.enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let field = field.as_ref();
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
+    out.push('\n');
 }
 
 /// A range for a logarithmic axis around positive data from `lo` to `hi`, widened by
@@ -406,6 +431,26 @@ pub fn padded_range(values: &[&[f64]], pad_fraction: f64) -> std::ops::Range<f64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_quotes_only_fields_that_need_it() {
+        let rows = vec![
+            vec![
+                "gA=47.7 gK=20".to_string(),
+                "1.5".to_string(),
+                String::new(),
+            ],
+            vec![
+                "a,b".to_string(),
+                "say \"hi\"".to_string(),
+                "two\nlines".to_string(),
+            ],
+        ];
+        assert_eq!(
+            csv(&["model", "rate_hz", "note"], rows),
+            "model,rate_hz,note\ngA=47.7 gK=20,1.5,\n\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
+        );
+    }
 
     #[test]
     fn log_ranges_are_positive_and_ordered() {
