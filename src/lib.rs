@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod experiments;
 pub mod figures;
+pub mod json;
 pub mod ml;
 pub mod neuron;
 pub mod output;

@@ -21,6 +21,7 @@
 //! (the parked report is moved back). Anything else with such a name is left alone.
 
 use crate::error::Error;
+use crate::json;
 use crate::sha256;
 use std::collections::BTreeMap;
 use std::fs;
@@ -68,26 +69,33 @@ pub fn manifest(files: &[OutputFile]) -> OutputFile {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct ManifestFile {
-    generator: String,
-    files: BTreeMap<String, String>,
-}
-
-/// The files a manifest lists (relative path → SHA-256), if it is one of ours and every path
-/// stays inside the folder.
+/// The files a manifest lists (relative path → SHA-256), if it is one of ours (an object with
+/// exactly a `generator` string naming neuroreport and a `files` object of strings) and every
+/// path stays inside the folder.
 fn parse_manifest(bytes: &[u8]) -> Option<BTreeMap<String, String>> {
-    let m: ManifestFile = serde_json::from_slice(bytes).ok()?;
-    if !m.generator.starts_with(GENERATOR_PREFIX) {
+    let mut object = json::parse(bytes)?;
+    let (Some(json::Value::String(generator)), Some(json::Value::Object(files))) =
+        (object.remove("generator"), object.remove("files"))
+    else {
+        return None;
+    };
+    if !object.is_empty() || !generator.starts_with(GENERATOR_PREFIX) {
         return None;
     }
+    let files: BTreeMap<String, String> = files
+        .into_iter()
+        .map(|(path, hash)| match hash {
+            json::Value::String(hash) => Some((path, hash)),
+            json::Value::Object(_) => None,
+        })
+        .collect::<Option<_>>()?;
     let safe = |p: &str| {
         !p.is_empty()
             && !p.starts_with('/')
             && !p.contains('\\')
             && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
     };
-    m.files.keys().all(|p| safe(p)).then_some(m.files)
+    files.keys().all(|p| safe(p)).then_some(files)
 }
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
