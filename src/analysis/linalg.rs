@@ -142,6 +142,8 @@ pub fn eigenvalues(a: &Square) -> Result<Vec<(f64, f64)>, EigenError> {
 /// row holds conductances (hundreds per ms), the gate rows rates near 1 per ms.
 fn balance(h: &mut Square) {
     const RADIX: f64 = 2.0;
+    /// 2^200: the largest factor one turn may scale a row or column by.
+    const SCALE_LIMIT: f64 = 1.6069380442589903e60;
     let n = h.n;
     for _ in 0..BALANCING_SWEEPS {
         let mut changed = false;
@@ -157,12 +159,14 @@ fn balance(h: &mut Square) {
             let total = c + r;
             // f, a power of two, with c·f² within a factor of RADIX² of r. Each loop ends: c
             // and r are finite and above 0, and every turn moves c·f² by RADIX² towards r.
-            let mut f = 1.0;
-            while c < r / RADIX {
+            // f is kept within 2^±200, so that entries at the ends of f64's range are moved
+            // towards each other in steps rather than scaled past infinity in one.
+            let mut f: f64 = 1.0;
+            while c < r / RADIX && f < SCALE_LIMIT {
                 f *= RADIX;
                 c *= RADIX * RADIX;
             }
-            while c > r * RADIX {
+            while c > r * RADIX && f > 1.0 / SCALE_LIMIT {
                 f /= RADIX;
                 c /= RADIX * RADIX;
             }
@@ -466,26 +470,34 @@ mod tests {
         assert_spectrum(&a, &[(1.0, 0.0), (-0.5, h), (-0.5, -h)], 1e-14);
     }
 
-    /// A badly scaled similarity of a triangular matrix, like a Jacobian whose rows are in
-    /// different units: balancing undoes the scaling, so the eigenvalues keep their digits.
+    /// Badly scaled similarities of a dense matrix, like a Jacobian whose rows are in different
+    /// units: balancing undoes the scaling, so the eigenvalues keep their digits. (Without it,
+    /// the QR iteration's errors grow with the scaled matrix's norm: 1e-3 relative with the
+    /// first scaling, and with the second a wrong spectrum.)
     #[test]
     fn balancing_keeps_badly_scaled_eigenvalues_accurate() {
-        let t = Square::from_fn(4, |r, c| {
-            if r > c {
-                0.0
-            } else if r == c {
-                [-1.0, -0.1, -0.01, -2.0][r]
-            } else {
-                1.0
-            }
+        let t = [
+            [-1.0, 2.0, 0.3, 0.7],
+            [-2.0, -1.0, 0.5, -0.2],
+            [0.4, 0.1, -0.1, 0.9],
+            [0.2, -0.3, 0.6, -0.01],
+        ];
+        let reference = eigenvalues(&Square::from_fn(4, |r, c| t[r][c])).unwrap();
+        for d in [[1.0, 1e6, 1e-6, 1e10], [1e-8, 1.0, 1e8, 1e-3]] {
+            let a = Square::from_fn(4, |r, c| d[r] * t[r][c] / d[c]);
+            assert_spectrum(&a, &reference, 1e-13);
+        }
+    }
+
+    /// Entries 600 decades apart: balancing brings them together without overflowing.
+    #[test]
+    fn entries_at_the_ends_of_the_range_stay_finite() {
+        let a = Square::from_fn(2, |r, c| match (r, c) {
+            (0, 1) => 1e300,
+            (1, 0) => 1e-300,
+            _ => 1.0,
         });
-        let d = [1.0, 1e4, 1e-4, 1e8];
-        let a = Square::from_fn(4, |r, c| d[r] * t[(r, c)] / d[c]);
-        assert_spectrum(
-            &a,
-            &[(-1.0, 0.0), (-0.1, 0.0), (-0.01, 0.0), (-2.0, 0.0)],
-            1e-15,
-        );
+        assert_spectrum(&a, &[(0.0, 0.0), (2.0, 0.0)], 1e-12);
     }
 
     #[test]
