@@ -78,6 +78,33 @@ impl std::fmt::Display for UsageError {
 /// The largest `--jobs`.
 const MAX_JOBS: u16 = 1024;
 
+/// The options that run a build, each allowed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    Config,
+    Out,
+    Jobs,
+    PrintConfig,
+    Check,
+    Quiet,
+    AllowLong,
+}
+
+impl Flag {
+    /// The name in messages, with the value it takes.
+    fn name(self) -> &'static str {
+        match self {
+            Flag::Config => "--config <FILE.toml>",
+            Flag::Out => "--out <DIR>",
+            Flag::Jobs => "--jobs <N>",
+            Flag::PrintConfig => "--print-config",
+            Flag::Check => "--check",
+            Flag::Quiet => "--quiet",
+            Flag::AllowLong => "--allow-long",
+        }
+    }
+}
+
 /// Parses the arguments after the program name.
 fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Request, UsageError> {
     use lexopt::prelude::*;
@@ -91,22 +118,21 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Requ
         quiet: false,
         allow_long: false,
     };
-    let mut seen: Vec<&'static str> = Vec::new();
+    let mut seen: Vec<Flag> = Vec::new();
     let usage = |message: String| UsageError {
         message,
         show_usage: true,
     };
-    loop {
-        let arg = parser.next().map_err(|e| lexopt_error(&e))?;
-        let Some(arg) = arg else { break };
-        let name: &'static str = match arg {
-            Long("config") => "--config <FILE.toml>",
-            Long("out") => "--out <DIR>",
-            Long("jobs") => "--jobs <N>",
-            Long("print-config") => "--print-config",
-            Long("check") => "--check",
-            Short('q') | Long("quiet") => "--quiet",
-            Long("allow-long") => "--allow-long",
+    // Each turn consumes an argument, so the loop ends with the command line.
+    while let Some(arg) = parser.next().map_err(|e| lexopt_error(&e))? {
+        let flag = match arg {
+            Long("config") => Flag::Config,
+            Long("out") => Flag::Out,
+            Long("jobs") => Flag::Jobs,
+            Long("print-config") => Flag::PrintConfig,
+            Long("check") => Flag::Check,
+            Short('q') | Long("quiet") => Flag::Quiet,
+            Long("allow-long") => Flag::AllowLong,
             Short('h') | Long("help") => return Ok(Request::Help),
             Short('V') | Long("version") => return Ok(Request::Version),
             Long(other) => return Err(usage(format!("unexpected argument '--{other}' found"))),
@@ -116,43 +142,49 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Requ
                 return Err(usage(format!("unexpected argument '{other}' found")));
             }
         };
-        if seen.contains(&name) {
+        let name = flag.name();
+        if seen.contains(&flag) {
             return Err(usage(format!(
                 "the argument '{name}' cannot be used multiple times"
             )));
         }
-        seen.push(name);
+        seen.push(flag);
         let mut value = || {
             parser.value().map_err(|_| UsageError {
                 message: format!("a value is required for '{name}' but none was supplied"),
                 show_usage: false,
             })
         };
-        match name {
-            "--config <FILE.toml>" => args.config = Some(PathBuf::from(value()?)),
-            "--out <DIR>" => args.out = PathBuf::from(value()?),
-            "--jobs <N>" => {
+        match flag {
+            Flag::Config => args.config = Some(PathBuf::from(value()?)),
+            Flag::Out => args.out = PathBuf::from(value()?),
+            Flag::Jobs => {
                 let raw = value()?;
                 let text = raw.to_string_lossy();
-                let reason = match text.parse::<u16>() {
-                    Ok(n) if (1..=MAX_JOBS).contains(&n) => {
-                        args.jobs = Some(n);
-                        None
-                    }
-                    Ok(n) => Some(format!("{n} is not in 1..={MAX_JOBS}")),
-                    Err(e) => Some(e.to_string()),
-                };
-                if let Some(reason) = reason {
-                    return Err(UsageError {
-                        message: format!("invalid value '{text}' for '{name}': {reason}"),
-                        show_usage: false,
+                let jobs = text
+                    .parse::<u16>()
+                    .map_err(|e| e.to_string())
+                    .and_then(|n| {
+                        if (1..=MAX_JOBS).contains(&n) {
+                            Ok(n)
+                        } else {
+                            Err(format!("{n} is not in 1..={MAX_JOBS}"))
+                        }
                     });
+                match jobs {
+                    Ok(n) => args.jobs = Some(n),
+                    Err(reason) => {
+                        return Err(UsageError {
+                            message: format!("invalid value '{text}' for '{name}': {reason}"),
+                            show_usage: false,
+                        });
+                    }
                 }
             }
-            "--print-config" => args.print_config = true,
-            "--check" => args.check = true,
-            "--quiet" => args.quiet = true,
-            _ => args.allow_long = true,
+            Flag::PrintConfig => args.print_config = true,
+            Flag::Check => args.check = true,
+            Flag::Quiet => args.quiet = true,
+            Flag::AllowLong => args.allow_long = true,
         }
     }
     Ok(Request::Run(args))
