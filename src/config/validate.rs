@@ -367,7 +367,9 @@ impl Config {
 
 /// The default value of a dotted key (`qif.dt_ms`, `cs.g_a_values[2]`), as TOML.
 fn default_of(key: &str) -> Option<String> {
-    let defaults = toml::Value::try_from(Config::default()).ok()?;
+    // Read back from the defaults' TOML text, so the configuration is serialised in one way
+    // only (each way instantiates serde's code for every configuration type once more).
+    let defaults = toml::Value::Table(Config::default().to_toml().parse().ok()?);
     let mut v = &defaults;
     for part in key.split('.') {
         let (name, index) = match part.split_once('[') {
