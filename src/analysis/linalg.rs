@@ -544,6 +544,103 @@ mod tests {
         assert!(product.1.abs() <= 1e-10 * det.abs());
     }
 
+    /// |det(a − λI)| by Gaussian elimination with partial pivoting in complex arithmetic.
+    fn shifted_determinant(a: &Square, (re, im): (f64, f64)) -> f64 {
+        let n = a.n();
+        let mut m: Vec<Vec<(f64, f64)>> = (0..n)
+            .map(|r| {
+                (0..n)
+                    .map(|c| {
+                        if r == c {
+                            (a[(r, c)] - re, -im)
+                        } else {
+                            (a[(r, c)], 0.0)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let bound: f64 = m
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|z| z.0 * z.0 + z.1 * z.1)
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .product();
+        let mul = |a: (f64, f64), b: (f64, f64)| (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0);
+        let abs = |z: (f64, f64)| z.0.hypot(z.1);
+        let mut det = (1.0, 0.0);
+        for k in 0..n {
+            let p = (k..n)
+                .max_by(|&i, &j| abs(m[i][k]).total_cmp(&abs(m[j][k])))
+                .unwrap();
+            if p != k {
+                m.swap(p, k);
+                det = (-det.0, -det.1);
+            }
+            let pivot = m[k][k];
+            det = mul(det, pivot);
+            let d = pivot.0 * pivot.0 + pivot.1 * pivot.1;
+            if d == 0.0 {
+                return 0.0;
+            }
+            let inverse = (pivot.0 / d, -pivot.1 / d);
+            for i in k + 1..n {
+                let f = mul(m[i][k], inverse);
+                for c in k..n {
+                    let t = mul(f, m[k][c]);
+                    m[i][c] = (m[i][c].0 - t.0, m[i][c].1 - t.1);
+                }
+            }
+        }
+        abs(det)
+    }
+
+    /// The models' own Jacobians along their rest branches (the matrices the bifurcation
+    /// analysis solves): the eigenvalues sum to the trace, and a Newton step on the
+    /// characteristic polynomial would move none of them by more than 1e-13 of the largest.
+    #[test]
+    fn the_models_jacobians_have_small_residuals() {
+        use crate::analysis::bifurcation::{Excitable, jacobian, steady_current};
+        use crate::neuron::connor_stevens::ConnorStevens;
+        use crate::neuron::hodgkin_huxley::HodgkinHuxley;
+        fn check<M: Excitable<N>, const N: usize>(m: &M) {
+            for k in 0..=16 {
+                let v = -100.0 + 5.0 * k as f64;
+                let a = jacobian(m, &m.steady_state(v), steady_current(m, v));
+                let e = eigenvalues(&a).unwrap();
+                assert_eq!(e.len(), N);
+                let trace: f64 = (0..N).map(|i| a[(i, i)]).sum();
+                let sum: f64 = e.iter().map(|z| z.0).sum();
+                let scale: f64 = e.iter().map(|z| z.0.abs()).sum::<f64>().max(1.0);
+                assert!((sum - trace).abs() <= 1e-12 * scale, "V = {v}: {e:?}");
+                // The Newton correction of each eigenvalue on the characteristic polynomial,
+                // p(λ)/p'(λ) = det(a − λI)/∏ⱼ(λⱼ − λ) over the other eigenvalues: the distance
+                // to the exact eigenvalue, to first order, for a simple one.
+                let largest = e.iter().map(|z| z.0.hypot(z.1)).fold(0.0, f64::max);
+                for (i, &z) in e.iter().enumerate() {
+                    let det = shifted_determinant(&a, z);
+                    let slope: f64 = e
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, w)| (w.0 - z.0).hypot(w.1 - z.1))
+                        .product();
+                    let correction = det / slope;
+                    assert!(
+                        correction <= 1e-13 * largest,
+                        "V = {v}, λ = {z:?}: off by {correction:e}"
+                    );
+                }
+            }
+        }
+        check(&HodgkinHuxley::default());
+        check(&ConnorStevens::default());
+        check(&ConnorStevens::with_conductances(0.0, 20.0));
+    }
+
     #[test]
     fn a_non_finite_matrix_is_an_error() {
         let a = Square::from_fn(3, |r, c| if r == 1 && c == 2 { f64::NAN } else { 1.0 });
