@@ -560,15 +560,6 @@ mod tests {
                     .collect()
             })
             .collect();
-        let bound: f64 = m
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|z| z.0 * z.0 + z.1 * z.1)
-                    .sum::<f64>()
-                    .sqrt()
-            })
-            .product();
         let mul = |a: (f64, f64), b: (f64, f64)| (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0);
         let abs = |z: (f64, f64)| z.0.hypot(z.1);
         let mut det = (1.0, 0.0);
@@ -587,11 +578,12 @@ mod tests {
                 return 0.0;
             }
             let inverse = (pivot.0 / d, -pivot.1 / d);
-            for i in k + 1..n {
-                let f = mul(m[i][k], inverse);
-                for c in k..n {
-                    let t = mul(f, m[k][c]);
-                    m[i][c] = (m[i][c].0 - t.0, m[i][c].1 - t.1);
+            let (top, below) = m.split_at_mut(k + 1);
+            for row in below {
+                let f = mul(row[k], inverse);
+                for (x, &y) in row[k..].iter_mut().zip(&top[k][k..]) {
+                    let t = mul(f, y);
+                    *x = (x.0 - t.0, x.1 - t.1);
                 }
             }
         }
