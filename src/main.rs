@@ -1,14 +1,15 @@
 //! Command line: parse, call the library, print the error chain, exit with its code
 //! (0 success, 1 a failure while building, 2 bad usage or configuration).
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use neuroreport::Progress;
 use neuroreport::config::Config;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod terminal;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use terminal::ProgressLine;
 
 /// What a run was asked to do (the options of [`HELP`]).
 #[derive(Debug)]
@@ -202,7 +203,7 @@ fn lexopt_error(e: &lexopt::Error) -> UsageError {
 /// The progress bar: its position is the estimated work done (in per mille of the whole
 /// estimate), so it moves inside long experiments; the message names the last stage finished.
 struct Bar {
-    bar: ProgressBar,
+    bar: ProgressLine,
     /// Work done so far, in estimated core-nanoseconds.
     done_ns: AtomicU64,
     /// The whole estimate, in core-nanoseconds.
@@ -222,13 +223,11 @@ impl Progress for Bar {
         let done = self.done_ns.fetch_add(core_ns as u64, Ordering::Relaxed) + core_ns as u64;
         // Estimates are not exact: stay below the end until the build says it is done.
         let permille = (done as f64 / self.total_ns * 1000.0).min(990.0);
-        self.bar.set_position(permille as u64);
+        self.bar.set_permille(permille as u64);
     }
     fn warn(&self, message: &str) {
-        self.bar.suspend(|| {
-            // A warning that cannot be shown is not worth failing the build for.
-            let _ = writeln!(std::io::stderr(), "warning: {message}");
-        });
+        // A warning that cannot be shown is not worth failing the build for.
+        self.bar.println(&format!("warning: {message}"));
     }
 }
 
@@ -259,23 +258,12 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
             .build_global()
             .map_err(|e| (1, e.into()))?;
     }
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr())
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% {msg}")
-            .expect("valid progress template"),
-    );
-    if !args.quiet {
-        bar.enable_steady_tick(Duration::from_millis(100));
-    }
+    let bar = ProgressLine::new(!args.quiet);
     let total_s: f64 = neuroreport::config::budget::estimate(&cfg)
         .iter()
         .map(|e| e.core_seconds)
         .sum();
-    let progress = Bar {
+    let mut progress = Bar {
         bar,
         done_ns: AtomicU64::new(0),
         total_ns: (total_s * 1e9).max(1.0),
@@ -284,7 +272,7 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     };
     if args.check {
         let result = neuroreport::check_report(&cfg, &args.out, &progress);
-        progress.bar.finish_and_clear();
+        progress.bar.finish();
         let differences = result.map_err(|e| (e.exit_code(), e.into()))?;
         if differences.is_empty() {
             if !args.quiet {
@@ -308,7 +296,7 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
         ));
     }
     let result = neuroreport::build_report(&cfg, &args.out, &progress);
-    progress.bar.finish_and_clear();
+    progress.bar.finish();
     match result {
         Ok(()) => {
             if !args.quiet {
