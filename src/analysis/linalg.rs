@@ -189,64 +189,39 @@ fn balance(h: &mut Square) {
 fn hessenberg(h: &mut Square) {
     let n = h.n;
     for k in 0..n.saturating_sub(2) {
-        // The reflection that maps column k below the subdiagonal onto its first entry.
-        let scale: f64 = (k + 1..n).map(|i| h[(i, k)].abs()).sum();
-        if scale == 0.0 {
-            continue;
-        }
-        let mut v: Vec<f64> = (k + 1..n).map(|i| h[(i, k)] / scale).collect();
-        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-        let alpha = if v[0] > 0.0 { -norm } else { norm };
-        v[0] -= alpha;
-        let vv: f64 = v.iter().map(|x| x * x).sum();
-        if vv == 0.0 {
-            continue;
-        }
-        let beta = 2.0 / vv;
-        // From the left on rows k+1.., then from the right on columns k+1...
-        for col in k..n {
-            let w = beta
-                * (0..v.len())
-                    .map(|t| v[t] * h[(k + 1 + t, col)])
-                    .sum::<f64>();
-            for (t, vt) in v.iter().enumerate() {
-                h[(k + 1 + t, col)] -= w * vt;
-            }
-        }
-        for row in 0..n {
-            let w = beta
-                * (0..v.len())
-                    .map(|t| h[(row, k + 1 + t)] * v[t])
-                    .sum::<f64>();
-            for (t, vt) in v.iter().enumerate() {
-                h[(row, k + 1 + t)] -= w * vt;
-            }
-        }
+        // The reflection that maps column k below the subdiagonal onto its first entry,
+        // from the left on rows k+1.., then from the right on columns k+1...
+        let mut v: Vec<f64> = (k + 1..n).map(|i| h[(i, k)]).collect();
+        let beta = reflector(&mut v);
+        reflect(h, &v, beta, k + 1, k..=n - 1, 0..=n - 1);
         for i in k + 2..n {
             h[(i, k)] = 0.0;
         }
     }
 }
 
-/// The reflection `I − β v vᵀ` that maps `x` onto a multiple of the first unit vector, as
-/// (v, β); β = 0 when `x` is zero.
-fn reflector<const K: usize>(x: [f64; K]) -> ([f64; K], f64) {
-    let scale: f64 = x.iter().map(|v| v.abs()).sum();
+/// The reflection `I − β v vᵀ` that maps `x` onto a multiple of the first unit vector: `x`
+/// (given in `v`) becomes v, and β is returned; β = 0 when `x` is zero.
+fn reflector(v: &mut [f64]) -> f64 {
+    let scale: f64 = v.iter().map(|x| x.abs()).sum();
     if scale == 0.0 {
-        return (x, 0.0);
+        return 0.0;
     }
-    let mut v = x.map(|v| v / scale);
+    for x in v.iter_mut() {
+        *x /= scale;
+    }
     let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
     v[0] -= if v[0] > 0.0 { -norm } else { norm };
     let vv: f64 = v.iter().map(|x| x * x).sum();
-    (v, if vv == 0.0 { 0.0 } else { 2.0 / vv })
+    if vv == 0.0 { 0.0 } else { 2.0 / vv }
 }
 
-/// Applies the reflection (v, β) to rows `first..first+K` of `h` over columns `cols`, then
-/// to columns `first..first+K` over rows `rows`.
-fn reflect<const K: usize>(
+/// Applies the reflection (v, β) to rows `first..first + v.len()` of `h` over columns `cols`,
+/// then to the same columns over rows `rows`.
+fn reflect(
     h: &mut Square,
-    (v, beta): ([f64; K], f64),
+    v: &[f64],
+    beta: f64,
     first: usize,
     cols: std::ops::RangeInclusive<usize>,
     rows: std::ops::RangeInclusive<usize>,
@@ -255,13 +230,19 @@ fn reflect<const K: usize>(
         return;
     }
     for col in cols {
-        let w = beta * (0..K).map(|t| v[t] * h[(first + t, col)]).sum::<f64>();
+        let w = beta
+            * (0..v.len())
+                .map(|t| v[t] * h[(first + t, col)])
+                .sum::<f64>();
         for (t, vt) in v.iter().enumerate() {
             h[(first + t, col)] -= w * vt;
         }
     }
     for row in rows {
-        let w = beta * (0..K).map(|t| h[(row, first + t)] * v[t]).sum::<f64>();
+        let w = beta
+            * (0..v.len())
+                .map(|t| h[(row, first + t)] * v[t])
+                .sum::<f64>();
         for (t, vt) in v.iter().enumerate() {
             h[(row, first + t)] -= w * vt;
         }
@@ -337,7 +318,9 @@ fn hessenberg_eigenvalues(h: &mut Square) -> Result<Vec<(f64, f64)>, EigenError>
         for k in lo..last - 1 {
             let first_col = if k == lo { lo } else { k - 1 };
             let last_row = (k + 3).min(last);
-            reflect(h, reflector([x, y, z]), k, first_col..=last, lo..=last_row);
+            let mut v = [x, y, z];
+            let beta = reflector(&mut v);
+            reflect(h, &v, beta, k, first_col..=last, lo..=last_row);
             if k > lo {
                 h[(k + 1, k - 1)] = 0.0;
                 h[(k + 2, k - 1)] = 0.0;
@@ -349,7 +332,9 @@ fn hessenberg_eigenvalues(h: &mut Square) -> Result<Vec<(f64, f64)>, EigenError>
             }
         }
         let k = last - 1;
-        reflect(h, reflector([x, y]), k, k - 1..=last, lo..=last);
+        let mut v = [x, y];
+        let beta = reflector(&mut v);
+        reflect(h, &v, beta, k, k - 1..=last, lo..=last);
         h[(last, last - 2)] = 0.0;
     }
     Ok(out)
