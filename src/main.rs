@@ -237,17 +237,22 @@ fn say(text: std::fmt::Arguments) -> Result<(), (u8, anyhow::Error)> {
         .map_err(|e| (1, anyhow::anyhow!("cannot write to standard error: {e}")))
 }
 
+/// Writes `text` to standard output; a failed write (a closed pipe, say) is an error.
+fn print(text: &str) -> Result<(), (u8, anyhow::Error)> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| (1, anyhow::anyhow!("cannot write to standard output: {e}")))
+}
+
 fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     let cfg = match &args.config {
         Some(path) => Config::from_file(path).map_err(|e| (2, e.into()))?,
         None => Config::default(),
     };
     if args.print_config {
-        let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(neuroreport::config::annotated_toml(&cfg).as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| (1, anyhow::anyhow!("cannot write to standard output: {e}")));
+        return print(&neuroreport::config::annotated_toml(&cfg));
     }
     if !args.allow_long {
         neuroreport::check_budget(&cfg).map_err(|e| (e.exit_code(), e.into()))?;
@@ -312,41 +317,21 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Request::Run(args)) => args,
-        Ok(Request::Help) => return print_or_fail(HELP),
-        Ok(Request::Version) => {
-            return print_or_fail(&format!("neuroreport {}\n", env!("CARGO_PKG_VERSION")));
-        }
+    let result = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Request::Run(args)) => run(&args),
+        Ok(Request::Help) => print(HELP),
+        Ok(Request::Version) => print(&format!("neuroreport {}\n", env!("CARGO_PKG_VERSION"))),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "{e}");
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, e)) => {
             // If even this cannot be written, the exit code still tells.
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(code)
-        }
-    }
-}
-
-/// Prints `text` to standard output: exit 0, or 1 when it cannot be written.
-fn print_or_fail(text: &str) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: cannot write to standard output: {e}"
-            );
-            ExitCode::from(1)
         }
     }
 }
