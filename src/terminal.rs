@@ -124,12 +124,13 @@ impl ProgressLine {
     /// Prints `text` on a line of its own above the progress line.
     pub fn println(&self, text: &str) {
         let state = self.shared.lock();
-        if self.drawer.is_some() && !state.finished {
+        let drawn = self.drawer.is_some() && !state.finished;
+        if drawn {
             draw("");
-            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+        let _ = writeln!(std::io::stderr(), "{text}");
+        if drawn {
             draw(&line(&state, self.shared.start.elapsed()));
-        } else {
-            let _ = writeln!(std::io::stderr(), "{text}");
         }
     }
 
