@@ -149,19 +149,12 @@ impl LaneModel<4> for HodgkinHuxley {
         }
     }
 
-    /// The rates of [`HodgkinHuxley::m_rates`] and the others, rearranged for four neurons
-    /// with four divisions instead of thirteen: c/exprel(x) as c·x/(eˣ − 1), the constant
-    /// divisors as multiplications, and 1/C_m taken once.
+    /// The rates of [`HodgkinHuxley::m_rates`] and the others for four neurons, from two
+    /// exponentials instead of six (see [`shared_rates`]), with 1/C_m taken once.
     #[inline(always)]
     fn linear_lanes(p: &HhLanes, s: &[F4; 4], input: F4) -> [(F4, F4); 4] {
         let [v, m, n, h] = *s;
-        let vt = p.v_t;
-        let alpha_m = ((13.0 - v + vt) * 0.25).x_over_expm1() * (0.32 * 4.0);
-        let beta_m = ((v - vt - 40.0) * 0.2).x_over_expm1() * (0.28 * 5.0);
-        let alpha_n = ((15.0 - v + vt) * 0.2).x_over_expm1() * (0.032 * 5.0);
-        let beta_n = ((10.0 - v + vt) * (1.0 / 40.0)).exp() * 0.5;
-        let alpha_h = ((17.0 - v + vt) * (1.0 / 18.0)).exp() * 0.128;
-        let beta_h = 4.0 / (((40.0 - v + vt) * 0.2).exp() + 1.0);
+        let [alpha_m, beta_m, alpha_n, beta_n, alpha_h, beta_h] = shared_rates(v - p.v_t);
         let gna = m * m * m * h * p.g_na;
         let gk = n * n * n * n * p.g_kd;
         let g_total = gna + gk + p.g_l;
@@ -174,32 +167,33 @@ impl LaneModel<4> for HodgkinHuxley {
         ]
     }
 
-    /// [`LaneModel::linear_lanes`] of one neuron: its three x/(eˣ − 1) in one vector, its
-    /// three exponentials in another, with the same operations per rate.
+    /// [`LaneModel::linear_lanes`] of one neuron: its two exponentials in one vector, its
+    /// three x/(eˣ − 1) in another, with the same operations per rate.
     #[inline(always)]
     fn linear_packed(&self, s: &[f64; 4], input: f64) -> [(f64, f64); 4] {
         let [v, m, n, h] = *s;
-        let vt = self.v_t;
-        let xo = F4([
-            (13.0 - v + vt) * 0.25,
-            (v - vt - 40.0) * 0.2,
-            (15.0 - v + vt) * 0.2,
-            0.0,
-        ])
-        .x_over_expm1();
+        let u = v - self.v_t;
         let e = F4([
-            (10.0 - v + vt) * (1.0 / 40.0),
-            (17.0 - v + vt) * (1.0 / 18.0),
-            (40.0 - v + vt) * 0.2,
+            (10.0 - u) * (1.0 / 40.0),
+            (17.0 - u) * (1.0 / 18.0),
+            0.0,
             0.0,
         ])
         .exp();
-        let alpha_m = xo.0[0] * (0.32 * 4.0);
-        let beta_m = xo.0[1] * (0.28 * 5.0);
-        let alpha_n = xo.0[2] * (0.032 * 5.0);
-        let beta_n = e.0[0] * 0.5;
-        let alpha_h = e.0[1] * 0.128;
-        let beta_h = 4.0 / (e.0[2] + 1.0);
+        let (e40, e18) = (e.0[0], e.0[1]);
+        let (e5, em, en) = powers(e40);
+        let (xm, xn, xb) = ((13.0 - u) * 0.25, (15.0 - u) * 0.2, (u - 40.0) * 0.2);
+        let r = x_over_expm1_from(
+            F4([xm, xn, xb, 0.0]),
+            F4([xm, xn, xb * e5, 0.0]),
+            F4([em - 1.0, en - 1.0, 1.0 - e5, 1.0]),
+        );
+        let alpha_m = r.0[0] * (0.32 * 4.0);
+        let alpha_n = r.0[1] * (0.032 * 5.0);
+        let beta_m = r.0[2] * (0.28 * 5.0);
+        let beta_n = e40 * 0.5;
+        let alpha_h = e18 * 0.128;
+        let beta_h = 4.0 / (e5 + 1.0);
         let gna = m * m * m * h * self.g_na;
         let gk = n * n * n * n * self.g_kd;
         let g_total = gna + gk + self.g_l;
@@ -212,6 +206,74 @@ impl LaneModel<4> for HodgkinHuxley {
             (alpha_h, -(alpha_h + beta_h)),
         ]
     }
+}
+
+// The lane kernel's rates share their exponentials. With u = V − V_T, four of the six
+// exponents are multiples of (10 − u)/40 plus constants:
+//
+//   (40 − u)/5 = 8·(10 − u)/40 + 6      (β_h, and β_m's e^((u − 40)/5) = 1/that)
+//   (13 − u)/4 = 10·(10 − u)/40 + 3/4   (α_m)
+//   (15 − u)/5 = 8·(10 − u)/40 + 1      (α_n)
+//
+// so e^((10 − u)/40) and three squarings give them all; only α_h's e^((17 − u)/18) needs
+// an exponential of its own. A power carries its base's relative error times the exponent
+// (at most about 15 ulp here), and x/(eˣ − 1) formed from such an eˣ loses relative accuracy
+// as 1/|x| near its removable singularity, so for |x| < 1/8 it is a series instead
+// ([`x_over_expm1_from`]): the rates stay within 1e-14 relative of the library's
+// (`lane_rates_are_within_1e_14_of_the_library`). The brian2-exact runs use the library
+// (`Model::linear`), not these.
+
+/// α_m, β_m, α_n, β_n, α_h and β_h of four neurons at u = V − V_T, from two exponentials.
+#[inline(always)]
+fn shared_rates(u: F4) -> [F4; 6] {
+    let e40 = ((10.0 - u) * (1.0 / 40.0)).exp();
+    let e18 = ((17.0 - u) * (1.0 / 18.0)).exp();
+    let (e5, em, en) = powers(e40);
+    let (xm, xn, xb) = ((13.0 - u) * 0.25, (15.0 - u) * 0.2, (u - 40.0) * 0.2);
+    [
+        x_over_expm1_from(xm, xm, em - 1.0) * (0.32 * 4.0),
+        x_over_expm1_from(xb, xb * e5, 1.0 - e5) * (0.28 * 5.0),
+        x_over_expm1_from(xn, xn, en - 1.0) * (0.032 * 5.0),
+        e40 * 0.5,
+        e18 * 0.128,
+        4.0 / (e5 + 1.0),
+    ]
+}
+
+/// e^6, e^(3/4) and e, correctly rounded.
+const E_6: f64 = 403.428_793_492_735_122_608_387_180_543_388_3;
+const E_3_4: f64 = 2.117_000_016_612_674_668_545_369_819_837_1;
+const E_1: f64 = std::f64::consts::E;
+
+/// |x| below which [`x_over_expm1_from`] takes the series.
+const SERIES_BELOW: f64 = 0.125;
+
+/// From e40 = e^((10 − u)/40): e^((40 − u)/5), e^((13 − u)/4) and e^((15 − u)/5).
+#[inline(always)]
+fn powers<T: Copy + std::ops::Mul<Output = T> + std::ops::Mul<f64, Output = T>>(
+    e40: T,
+) -> (T, T, T) {
+    let p2 = e40 * e40;
+    let p4 = p2 * p2;
+    let p8 = p4 * p4;
+    (p8 * E_6, p8 * p2 * E_3_4, p8 * E_1)
+}
+
+/// x/(eˣ − 1) as `num`/`den` (x and eˣ − 1, or x·e⁻ˣ and e⁻ˣ − 1 where e⁻ˣ is the power at
+/// hand), or for |x| < 1/8 by
+/// its series 1 − x/2 + x²/12 − x⁴/720 + x⁶/30240 − x⁸/1209600 (the first term left out,
+/// x¹⁰/47900160, is below 5e-17 there).
+#[inline(always)]
+fn x_over_expm1_from(x: F4, num: F4, den: F4) -> F4 {
+    let small = x.abs().lt(F4::splat(SERIES_BELOW));
+    if small.bits() == 0 {
+        return num / den;
+    }
+    let z = x * x;
+    let even =
+        z * (1.0 / 12.0 + z * (-1.0 / 720.0 + z * (1.0 / 30_240.0 + z * (-1.0 / 1_209_600.0))));
+    let series = (1.0 - x * 0.5) + even;
+    F4::select(small, series, num / den)
 }
 
 #[cfg(test)]
@@ -228,6 +290,48 @@ mod tests {
         assert!((hh.h_rates(-65.0).beta - 4.0 / (1.0 + 8.4f64.exp())).abs() < 1e-15);
         // α_n at the singular voltage v = 15 + VT = −48 mV is the limit 0.032 · 5.
         assert!((hh.n_rates(-48.0).alpha - 0.16).abs() < 1e-15);
+    }
+
+    /// The largest relative difference between the lane rates and the library's, over `vs`.
+    fn worst_rate_error(hh: &HodgkinHuxley, vs: &[f64]) -> f64 {
+        let mut worst: f64 = 0.0;
+        for quad in vs.chunks(LANES) {
+            let v = F4(std::array::from_fn(|k| quad[k.min(quad.len() - 1)]));
+            let lanes = shared_rates(v - hh.v_t);
+            for (k, &v) in quad.iter().enumerate() {
+                let (m, n, h) = (hh.m_rates(v), hh.n_rates(v), hh.h_rates(v));
+                let library = [m.alpha, m.beta, n.alpha, n.beta, h.alpha, h.beta];
+                for (lane, lib) in lanes.iter().zip(library) {
+                    worst = worst.max(((lane.0[k] - lib) / lib).abs());
+                }
+            }
+        }
+        worst
+    }
+
+    #[test]
+    fn lane_rates_are_within_1e_14_of_the_library() {
+        // V from −120 to 60 mV, and on both sides of each removable singularity (u = V − V_T
+        // = 13, 15, 40 mV) from 1e-12 mV to past the switch to the series at |x| = 1/8 (0.5
+        // mV from u = 13, 0.625 mV from 15 and 40).
+        for hh in [
+            HodgkinHuxley::default(),
+            HodgkinHuxley {
+                v_t: -58.0,
+                ..HodgkinHuxley::default()
+            },
+        ] {
+            let mut vs: Vec<f64> = (0..=3600).map(|k| -120.0 + 0.05 * f64::from(k)).collect();
+            for u in [13.0, 15.0, 40.0] {
+                for d in [
+                    0.0, 1e-12, 1e-8, 1e-4, 0.1, 0.3, 0.49, 0.5, 0.51, 0.62, 0.625, 0.63, 1.0,
+                ] {
+                    vs.extend([u + hh.v_t + d, u + hh.v_t - d]);
+                }
+            }
+            let worst = worst_rate_error(&hh, &vs);
+            assert!(worst < 1e-14, "V_T = {}: {worst:e}", hh.v_t);
+        }
     }
 
     #[test]
