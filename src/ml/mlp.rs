@@ -181,9 +181,9 @@ pub const LANES: usize = 4;
 /// the vector unit by itself, and its parameters stay in cache).
 pub const LANE_BATCH_MAX_HIDDEN: usize = 64;
 
-/// The numbers a kernel computes on: `f64` (one network) or [`F4`] (four). Not
-/// [`crate::neuron::gating::Real`]: there `f64` uses the C library's `exp` (brian2's path),
-/// here every `exp` is the lane math, so a network gets the same bits alone and in a batch.
+/// The numbers a kernel computes on: `f64` (one network) or [`F4`] (four). Every `exp` here
+/// is the lane math, even on `f64` (not the C library's, brian2's path for the neurons), so a
+/// network gets the same bits alone and in a batch.
 trait Val:
     Copy
     + Add<Output = Self>

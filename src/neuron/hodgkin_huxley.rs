@@ -3,7 +3,7 @@
 //! currents in µA/cm², C in µF/cm². State: [V, m, n, h].
 
 use super::conductance::{LANES, LaneModel, Model};
-use super::gating::exprel;
+use super::gating::{exprel, x_over_expm1_from};
 use crate::simd::F4;
 
 /// Parameters of the model (brian2's example divided by its membrane area).
@@ -184,8 +184,8 @@ impl LaneModel<4> for HodgkinHuxley {
         let (e5, em, en) = powers(e40);
         let (xm, xn, xb) = ((13.0 - u) * 0.25, (15.0 - u) * 0.2, (u - 40.0) * 0.2);
         let r = x_over_expm1_from(
-            F4([xm, xn, xb, 0.0]),
-            F4([xm, xn, xb * e5, 0.0]),
+            F4([xm, xn, xb, 1.0]),
+            F4([xm, xn, xb * e5, 1.0]),
             F4([em - 1.0, en - 1.0, 1.0 - e5, 1.0]),
         );
         let alpha_m = r.0[0] * (0.32 * 4.0);
@@ -217,9 +217,8 @@ impl LaneModel<4> for HodgkinHuxley {
 //
 // so e^((10 − u)/40) and three squarings give them all; only α_h's e^((17 − u)/18) needs
 // an exponential of its own. A power carries its base's relative error times the exponent
-// (at most about 15 ulp here), and x/(eˣ − 1) formed from such an eˣ loses relative accuracy
-// as 1/|x| near its removable singularity, so for |x| < 1/8 it is a series instead
-// ([`x_over_expm1_from`]): the rates stay within 1e-14 relative of the library's
+// (at most about 15 ulp here), and x/(eˣ − 1) formed from such an eˣ is a series near its
+// removable singularity ([`x_over_expm1_from`]): the rates stay within 1e-14 relative of the library's
 // (`lane_rates_are_within_1e_14_of_the_library`). The brian2-exact runs use the library
 // (`Model::linear`), not these.
 
@@ -245,9 +244,6 @@ const E_6: f64 = 403.428_793_492_735_122_608_387_180_543_388_3;
 const E_3_4: f64 = 2.117_000_016_612_674_668_545_369_819_837_1;
 const E_1: f64 = std::f64::consts::E;
 
-/// |x| below which [`x_over_expm1_from`] takes the series.
-const SERIES_BELOW: f64 = 0.125;
-
 /// From e40 = e^((10 − u)/40): e^((40 − u)/5), e^((13 − u)/4) and e^((15 − u)/5).
 #[inline(always)]
 fn powers<T: Copy + std::ops::Mul<Output = T> + std::ops::Mul<f64, Output = T>>(
@@ -257,23 +253,6 @@ fn powers<T: Copy + std::ops::Mul<Output = T> + std::ops::Mul<f64, Output = T>>(
     let p4 = p2 * p2;
     let p8 = p4 * p4;
     (p8 * E_6, p8 * p2 * E_3_4, p8 * E_1)
-}
-
-/// x/(eˣ − 1) as `num`/`den` (x and eˣ − 1, or x·e⁻ˣ and e⁻ˣ − 1 where e⁻ˣ is the power at
-/// hand), or for |x| < 1/8 by
-/// its series 1 − x/2 + x²/12 − x⁴/720 + x⁶/30240 − x⁸/1209600 (the first term left out,
-/// x¹⁰/47900160, is below 5e-17 there).
-#[inline(always)]
-fn x_over_expm1_from(x: F4, num: F4, den: F4) -> F4 {
-    let small = x.abs().lt(F4::splat(SERIES_BELOW));
-    if small.bits() == 0 {
-        return num / den;
-    }
-    let z = x * x;
-    let even =
-        z * (1.0 / 12.0 + z * (-1.0 / 720.0 + z * (1.0 / 30_240.0 + z * (-1.0 / 1_209_600.0))));
-    let series = (1.0 - x * 0.5) + even;
-    F4::select(small, series, num / den)
 }
 
 #[cfg(test)]
