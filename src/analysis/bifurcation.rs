@@ -195,14 +195,28 @@ pub struct Hopf {
 /// Every Hopf point in the scan window, by increasing V: sign changes of the real part of the
 /// leading complex pair, refined by bisection while the pair stays complex.
 pub fn hopfs<M: Excitable<N>, const N: usize>(m: &M, scan: &Scan) -> Vec<Hopf> {
-    let grid: Vec<f64> = scan.grid().collect();
-    let re: Vec<Option<f64>> = grid
-        .iter()
-        .map(|&v| equilibrium(m, v).complex_pair_real())
-        .collect();
+    hopfs_while(m, scan, |_| true)
+}
+
+/// The Hopf points of [`hopfs`] by increasing V, the scan stopping after the first one for
+/// which `go_on` is false: each grid point's eigenvalues are computed only when the scan
+/// reaches it, so a branch's first Hopf point costs the scan up to it, not the window's.
+fn hopfs_while<M: Excitable<N>, const N: usize>(
+    m: &M,
+    scan: &Scan,
+    go_on: impl Fn(&Hopf) -> bool,
+) -> Vec<Hopf> {
+    let mut grid = scan.grid();
     let mut out = Vec::new();
-    for k in 1..grid.len() {
-        let (Some(a), Some(b)) = (re[k - 1], re[k]) else {
+    let Some(mut v_prev) = grid.next() else {
+        return out;
+    };
+    let mut re_prev = equilibrium(m, v_prev).complex_pair_real();
+    for v_next in grid {
+        let re_next = equilibrium(m, v_next).complex_pair_real();
+        let (lo, prev) = (v_prev, re_prev);
+        (v_prev, re_prev) = (v_next, re_next);
+        let (Some(a), Some(b)) = (prev, re_next) else {
             continue;
         };
         if (a > 0.0) == (b > 0.0) {
@@ -211,16 +225,20 @@ pub fn hopfs<M: Excitable<N>, const N: usize>(m: &M, scan: &Scan) -> Vec<Hopf> {
         // Bisection on the pair's real part; a point where the pair turned real is treated as
         // the sign of the end it came from, so the bracket always keeps a complex pair.
         let f = |v: f64| equilibrium(m, v).complex_pair_real().unwrap_or(a);
-        let v = bisect(f, grid[k - 1], grid[k]);
+        let v = bisect(f, lo, v_next);
         let e = equilibrium(m, v);
         if let Some(pair) = e.eigenvalues.iter().find(|z| z.1.abs() > REAL_TOLERANCE)
             && pair.0.abs() < 1e-6
         {
-            out.push(Hopf {
+            let h = Hopf {
                 v_mv: v,
                 current: e.current,
                 omega_per_ms: pair.1.abs(),
-            });
+            };
+            out.push(h);
+            if !go_on(&h) {
+                break;
+            }
         }
     }
     out
@@ -260,8 +278,8 @@ impl RestLoss {
 pub struct RestBranch {
     /// Folds, by increasing V.
     pub folds: Vec<Fold>,
-    /// Hopf points, by increasing V.
-    pub hopfs: Vec<Hopf>,
+    /// The Hopf point of lowest V (the first of [`hopfs`]).
+    pub first_hopf: Option<Hopf>,
     /// The first loss of stability of the lower branch; `None` when the branch never loses
     /// stability in the window.
     pub loss: Option<RestLoss>,
@@ -271,14 +289,20 @@ pub struct RestBranch {
 /// window (it must be stable there) and ends at the first local maximum of I_ss.
 pub fn rest_branch<M: Excitable<N>, const N: usize>(m: &M, scan: &Scan) -> RestBranch {
     let folds = folds(m, scan);
-    let hopfs = hopfs(m, scan);
+    // Only the first Hopf point matters (the loss is at it when it comes before the fold), so
+    // the scan of eigenvalues stops there: the same grid and bisection as a full scan.
+    let first_hopf = hopfs_while(m, scan, |_| false).first().copied();
     let first_max = folds.iter().find(|f| f.is_maximum).copied();
     let end = first_max.map_or(scan.v_hi, |f| f.v_mv);
-    let loss = match hopfs.iter().find(|h| h.v_mv < end) {
-        Some(h) => Some(RestLoss::Hopf(*h)),
+    let loss = match first_hopf.filter(|h| h.v_mv < end) {
+        Some(h) => Some(RestLoss::Hopf(h)),
         None => first_max.map(RestLoss::Fold),
     };
-    RestBranch { folds, hopfs, loss }
+    RestBranch {
+        folds,
+        first_hopf,
+        loss,
+    }
 }
 
 /// What a simulation from a given state did.
@@ -757,6 +781,42 @@ mod tests {
             v_hi: -20.0,
             step: 0.1,
         }
+    }
+
+    #[test]
+    fn the_rest_branch_stops_at_its_first_hopf_point_with_the_full_scans_answer() {
+        // Models whose first Hopf point comes before the fold (the loss) and after it (the
+        // fold is the loss); the branch must hold the full scan's first Hopf point and loss.
+        let hh = crate::neuron::hodgkin_huxley::HodgkinHuxley::default();
+        let scans = [scan(), crate::experiments::onset::SCAN];
+        let mut hopf_losses = 0;
+        for scan in &scans {
+            let full = hopfs(&hh, scan);
+            let branch = rest_branch(&hh, scan);
+            assert_eq!(branch.first_hopf, full.first().copied());
+            for (g_a, g_k) in [
+                (0.0, 20.0),
+                (0.0, 67.7),
+                (20.0, 47.7),
+                (47.7, 20.0),
+                (10.0, 20.0),
+            ] {
+                let m = ConnorStevens::with_conductances(g_a, g_k);
+                let full = hopfs(&m, scan);
+                let branch = rest_branch(&m, scan);
+                assert_eq!(branch.first_hopf, full.first().copied(), "g_A = {g_a}");
+                assert_eq!(branch.folds, folds(&m, scan));
+                let first_max = branch.folds.iter().find(|f| f.is_maximum).copied();
+                let end = first_max.map_or(scan.v_hi, |f| f.v_mv);
+                let loss = match full.iter().find(|h| h.v_mv < end) {
+                    Some(h) => Some(RestLoss::Hopf(*h)),
+                    None => first_max.map(RestLoss::Fold),
+                };
+                assert_eq!(branch.loss, loss, "g_A = {g_a}");
+                hopf_losses += usize::from(matches!(loss, Some(RestLoss::Hopf(_))));
+            }
+        }
+        assert_eq!(hopf_losses, 8);
     }
 
     /// Golden-section search for the maximum of I_ss on [lo, hi]: a second method, without

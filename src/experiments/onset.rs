@@ -100,7 +100,7 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
     }
     let branch = bifurcation::rest_branch(m, &SCAN);
     let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
-    let hopf = branch.hopfs.first().copied();
+    let hopf = branch.first_hopf;
     let classification = async {
         match &branch.loss {
             Some(loss) => Ok(Some(classify_loss(sim, m, loss, rest0_mv, cycle).await?)),
