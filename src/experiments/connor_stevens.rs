@@ -340,15 +340,15 @@ impl Protocol<'_> {
         Ok(t.iter().filter(|&&s| s >= self.cfg.transient_ms).count() >= 2)
     }
 
-    /// Bisection between a silent and a firing current, starting from the sweep; then the
-    /// bifurcation analysis, its runs in `sim`'s lanes.
-    async fn onset(
+    /// The step rheobase of `m`: bisection between a silent and a firing current, starting
+    /// from the sweep's `rates`, its runs in `sim`'s lanes.
+    async fn step_rheobase(
         &self,
         sim: &Sim<ConnorStevens, 6>,
         m: &ConnorStevens,
         currents: &[f64],
         rates: &[f64],
-    ) -> Result<Onset, CsError> {
+    ) -> Result<f64, CsError> {
         let first = rates.iter().position(|&r| r > 0.0);
         let no_bracket = |reason: String| CsError::NoOnset {
             model: conductance::Model::describe(m),
@@ -409,7 +409,18 @@ impl Protocol<'_> {
                 lo = mid;
             }
         }
-        let step_rheobase = hi;
+        Ok(hi)
+    }
+
+    /// [`Protocol::step_rheobase`], then the bifurcation analysis, its runs in `sim`'s lanes.
+    async fn onset(
+        &self,
+        sim: &Sim<ConnorStevens, 6>,
+        m: &ConnorStevens,
+        currents: &[f64],
+        rates: &[f64],
+    ) -> Result<Onset, CsError> {
+        let step_rheobase = self.step_rheobase(sim, m, currents, rates).await?;
         let rest = self.equilibrium(m)?;
         let analysis = onset::analyse(
             sim,
@@ -534,6 +545,127 @@ fn curves(
         .collect()
 }
 
+/// What [`on_sims`] calls for the k-th chain, with the simulator it runs in. (The
+/// `&'s &'a ()` argument only tells the compiler that a simulator never outlives the data
+/// `'a` the chains borrow.)
+type ChainOf<'a, T> =
+    dyn for<'s> Fn(&'s Sim<ConnorStevens, 6>, usize, &'s &'a ()) -> Chain<'s, T> + Sync + 'a;
+
+/// `chain(sim, k)` for every k < n, in order: the chains dealt out in turn to a simulator per
+/// thread, each with at least a vector's worth of them (a run's bits do not depend on its
+/// lane or its neighbours, so neither do the results).
+fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
+    let groups = rayon::current_num_threads()
+        .min(n.div_ceil(conductance::LANES))
+        .max(1);
+    let per_group: Vec<Vec<T>> = (0..groups)
+        .into_par_iter()
+        .map(|first| {
+            let sim = Sim::new();
+            let chains = (first..n)
+                .step_by(groups)
+                .map(|k| chain(&sim, k, &&()))
+                .collect();
+            sim.run(chains)
+        })
+        .collect();
+    let mut dealt: Vec<_> = per_group.into_iter().map(Vec::into_iter).collect();
+    (0..n)
+        .map(|k| dealt[k % groups].next().expect("one result per chain"))
+        .collect()
+}
+
+/// A model's step rheobase with its rates, from [`first_stage`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepRheobase {
+    /// A-type conductance (mS/cm²).
+    pub g_a: f64,
+    /// Delayed-rectifier conductance (mS/cm²).
+    pub g_k: f64,
+    /// The lowest current at which a step from rest fires, by bisection (µA/cm²).
+    pub current: f64,
+    /// Rate there (Hz).
+    pub rate_hz: f64,
+    /// Rate [`PROBE_ABOVE_UA`] above it (Hz).
+    pub rate_above_hz: f64,
+}
+
+/// What [`first_stage`] finds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstStage {
+    /// Every distinct model's step rheobase, in the order of [`sweep`].
+    pub rheobases: Vec<StepRheobase>,
+    /// The standard model's rates (Hz) at every current of the sweep, with RK4 at dt/2 and
+    /// with exponential Euler at brian2's default step.
+    pub checks: Vec<(f64, f64)>,
+}
+
+/// The experiment as it stood when issue 13 set its goal for "the Connor–Stevens sweep" (0.5 s
+/// on two threads), before the bifurcation analyses were added: the F-I sweep, every model's
+/// step rheobase with its rates at and above it, and the two step-size checks (RK4 at dt/2,
+/// exponential Euler at brian2's dt). The same runs as [`run`]'s; what
+/// `cargo bench --bench neurons` times against that goal.
+pub fn first_stage(cfg: &CsConfig, meter: super::Meter) -> Result<FirstStage, CsError> {
+    let p = Protocol {
+        cfg,
+        method: Method::Rk4,
+        dt_ms: cfg.dt_ms,
+        meter,
+    };
+    let currents = currents(cfg);
+    let (_, models) = settings_and_models(cfg);
+    let rates = curves(&p, &models, &currents)?;
+    let standard = ConnorStevens::with_conductances(
+        cfg.g_a_values
+            .iter()
+            .cloned()
+            .fold(f64::NEG_INFINITY, f64::max),
+        cfg.g_k,
+    );
+    let half = Protocol {
+        dt_ms: cfg.dt_ms / 2.0,
+        ..p
+    };
+    let brian2 = Protocol {
+        method: Method::ExponentialEuler,
+        dt_ms: cfg.brian2_dt_ms,
+        ..p
+    };
+    let (found, (half_rates, brian2_rates)) = rayon::join(
+        || {
+            on_sims(models.len(), &|sim, k, _| {
+                let (p, currents, rates) = (&p, &currents, &rates[k]);
+                let (g_a, g_k) = models[k];
+                let m = ConnorStevens::with_conductances(g_a, g_k);
+                Box::pin(async move {
+                    let current = p.step_rheobase(sim, &m, currents, rates).await?;
+                    let rate_hz = p.rate(sim, &m, current).await?;
+                    let rate_above_hz = p.rate(sim, &m, current + PROBE_ABOVE_UA).await?;
+                    Ok(StepRheobase {
+                        g_a,
+                        g_k,
+                        current,
+                        rate_hz,
+                        rate_above_hz,
+                    })
+                })
+            })
+            .into_iter()
+            .collect::<Result<Vec<StepRheobase>, CsError>>()
+        },
+        || {
+            rayon::join(
+                || half.curve(&standard, &currents),
+                || brian2.curve(&standard, &currents),
+            )
+        },
+    );
+    Ok(FirstStage {
+        rheobases: found?,
+        checks: half_rates?.into_iter().zip(brian2_rates?).collect(),
+    })
+}
+
 /// Runs the sweep, the onsets, the traces and the step-size check.
 pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let p = Protocol {
@@ -571,35 +703,13 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // thread then stood idle: the onsets took 0.33 s instead of 0.44 s on two threads).
     let (onsets, (half_rates, brian2_rates)) = rayon::join(
         || {
-            // One simulator per thread, each with at least a vector's worth of chains, the
-            // models dealt out in turn; a run's bits do not depend on its lane or neighbours.
-            let groups = rayon::current_num_threads()
-                .min(models.len().div_ceil(conductance::LANES))
-                .max(1);
-            let onsets: Vec<Vec<Result<Onset, CsError>>> = (0..groups)
-                .into_par_iter()
-                .map(|first| {
-                    let sim = Sim::new();
-                    let chains: Vec<Chain<'_, Result<Onset, CsError>>> = models
-                        .iter()
-                        .zip(&per_model)
-                        .skip(first)
-                        .step_by(groups)
-                        .map(|(&(g_a, g_k), rates)| {
-                            let (p, sim, currents) = (&p, &sim, &currents);
-                            Box::pin(async move {
-                                let m = ConnorStevens::with_conductances(g_a, g_k);
-                                p.onset(sim, &m, currents, rates).await
-                            }) as Chain<'_, _>
-                        })
-                        .collect();
-                    sim.run(chains)
-                })
-                .collect();
-            let mut dealt: Vec<_> = onsets.into_iter().map(Vec::into_iter).collect();
-            (0..models.len())
-                .map(|k| dealt[k % groups].next().expect("one onset per model"))
-                .collect::<Result<Vec<Onset>, CsError>>()
+            on_sims(models.len(), &|sim, k, _| {
+                let (p, currents, rates) = (&p, &currents, per_model[k]);
+                let m = ConnorStevens::with_conductances(models[k].0, models[k].1);
+                Box::pin(async move { p.onset(sim, &m, currents, rates).await })
+            })
+            .into_iter()
+            .collect::<Result<Vec<Onset>, CsError>>()
         },
         || {
             rayon::join(
@@ -809,6 +919,42 @@ mod tests {
             "{}",
             onset.rheobase
         );
+    }
+
+    #[test]
+    fn the_first_stage_finds_the_step_rheobases_and_checks_of_the_whole_experiment() {
+        let cfg = CsConfig {
+            g_a_values: vec![10.0, 47.7],
+            i_min: 0.0,
+            i_max: 20.0,
+            i_step: 2.0,
+            duration_ms: 1000.0,
+            ..CsConfig::default()
+        };
+        let whole = run(&cfg, &|_| {}).unwrap();
+        let FirstStage {
+            rheobases: found,
+            checks,
+        } = first_stage(&cfg, &|_| {}).unwrap();
+        // (47.7, 20) is in both conventions: three distinct models.
+        assert_eq!(found.len(), 3);
+        let mut rates_compared = 0;
+        for f in &found {
+            let c = whole
+                .curves
+                .iter()
+                .find(|c| (c.g_a.to_bits(), c.g_k.to_bits()) == (f.g_a.to_bits(), f.g_k.to_bits()))
+                .expect("a model of the sweep");
+            assert_eq!(f.current.to_bits(), c.onset.step_rheobase.to_bits());
+            if c.onset.rheobase.to_bits() == c.onset.step_rheobase.to_bits() {
+                assert_eq!(f.rate_hz.to_bits(), c.onset.onset_rate_hz.to_bits());
+                assert_eq!(f.rate_above_hz.to_bits(), c.onset.rate_above_hz.to_bits());
+                rates_compared += 1;
+            }
+        }
+        assert!(rates_compared >= 1);
+        let brian2: Vec<f64> = checks.iter().map(|c| c.1).collect();
+        assert_eq!(brian2, whole.step_check.brian2_rate_hz);
     }
 
     #[test]
