@@ -1,6 +1,6 @@
 //! Four f64 lanes ([`F4`]) and the elementary functions the neuron and network kernels need
-//! on them: [`F4::exp`], [`F4::exprel`], [`F4::x_over_expm1`] and [`F4::ln_1p`], branch-free
-//! polynomials written in plain arithmetic so the compiler turns them into vector code.
+//! on them: [`F4::exp`] and [`F4::ln_1p`], branch-free polynomials written in plain
+//! arithmetic so the compiler turns them into vector code.
 //!
 //! **Portable and identical.** Nothing here asks for a processor feature. A kernel that wants
 //! AVX2 is compiled twice with [`multiversion!`](crate::multiversion): once for the baseline
@@ -9,9 +9,8 @@
 //! fast-math), and every operation used here is correctly rounded by IEEE 754 on both paths, so
 //! the two give the same bits; `tests` checks it.
 //!
-//! **Accuracy.** Against the C library: `exp` within 1 ulp; `exprel`, `x_over_expm1` and
-//! `ln_1p` within 2 ulp (`ln_1p` plus 1e-16 absolute), tested over their working range. They are not the library's
-//! functions, so a kernel built on them is a different (equally accurate) rounding of the same
+//! **Accuracy.** Against the C library: `exp` within 1 ulp, `ln_1p` within 2 ulp plus 1e-16
+//! absolute, tested over their working range. They are not the library's functions, so a kernel built on them is a different (equally accurate) rounding of the same
 //! model: runs that must agree with brian2 spike for spike keep the library path.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -322,36 +321,6 @@ impl F4 {
         (k.one + t) * F4::pow2_from_bits(n_bits)
     }
 
-    /// x and eˣ − 1, accurate near 0 (no cancellation); x clamped to ±1100 outside the plain
-    /// range, as in [`F4::exp`].
-    #[inline(always)]
-    fn expm1_parts(self) -> (F4, F4) {
-        let k = std::hint::black_box(&EXP_TABLE);
-        if !self.in_plain_range(k.plain_range) {
-            return expm1_parts_wide(self);
-        }
-        let (_, n_bits, t) = F4::exp_reduce(self, k);
-        let p = F4::pow2_from_bits(n_bits);
-        // eˣ − 1 = 2ⁿ(1 + t) − 1 = (2ⁿ − 1) + 2ⁿ·t: exact for n = 0 (it is t), and one
-        // rounding of two terms of the same sign otherwise.
-        (self, (p - 1.0) + t * p)
-    }
-
-    /// (eˣ − 1)/x in every lane, 1 at x = 0, accurate near 0 (no cancellation): the form of
-    /// the α_m and α_n gating rates.
-    #[inline(always)]
-    pub fn exprel(self) -> F4 {
-        let (x, em1) = self.expm1_parts();
-        F4::select(x.is_zero(), F4::splat(1.0), em1 / x)
-    }
-
-    /// x/(eˣ − 1) = 1/[`F4::exprel`] in every lane, 1 at x = 0, with one division.
-    #[inline(always)]
-    pub fn x_over_expm1(self) -> F4 {
-        let (x, em1) = self.expm1_parts();
-        F4::select(x.is_zero(), F4::splat(1.0), x / em1)
-    }
-
     /// ln(1 + x) in every lane for x ≥ 0 (the domain the kernels use: x is an exponential);
     /// inf for inf, NaN for NaN.
     #[inline(always)]
@@ -396,16 +365,6 @@ fn exp_wide(x: F4) -> F4 {
     let (n, _, t) = F4::exp_reduce(x.clamp_nan(-1100.0, 1100.0), &EXP_TABLE);
     let (a, b) = F4::pow2_split(n);
     (1.0 + t) * a * b
-}
-
-/// [`F4::expm1_parts`] outside the plain range, as [`exp_wide`].
-#[cold]
-#[inline(never)]
-fn expm1_parts_wide(x: F4) -> (F4, F4) {
-    let x = x.clamp_nan(-1100.0, 1100.0);
-    let (n, _, t) = F4::exp_reduce(x, &EXP_TABLE);
-    let (a, b) = F4::pow2_split(n);
-    (x, (a * b - 1.0) + t * a * b)
 }
 
 /// eˣ of one number with the lane math (bit for bit lane 0 of [`F4::exp`]).
@@ -553,14 +512,7 @@ mod tests {
             for far in [1000.0, -1000.0, f64::NAN] {
                 let y = F4([x.0[0], x.0[1], x.0[2], far]);
                 assert!(!y.in_plain_range(F4::splat(PLAIN_RANGE)));
-                let pairs = [
-                    (x.exp(), y.exp()),
-                    (x.exprel(), y.exprel()),
-                    (x.x_over_expm1(), y.x_over_expm1()),
-                ];
-                for (plain, split) in pairs {
-                    assert_eq!(plain.to_bits()[..3], split.to_bits()[..3], "{x:?}");
-                }
+                assert_eq!(x.exp().to_bits()[..3], y.exp().to_bits()[..3], "{x:?}");
                 checked += 1;
             }
         }
@@ -604,27 +556,6 @@ mod tests {
     }
 
     #[test]
-    fn exprel_is_within_two_ulp_of_the_library_and_1_at_0() {
-        let mut worst = 0;
-        for x in grid(-60.0, 60.0, 100_000)
-            .chain(grid(-1.0, 1.0, 50_000))
-            .chain(grid(-1e-6, 1e-6, 1000))
-        {
-            let y = x.exprel();
-            for k in 0..4 {
-                let want = x.0[k].exp_m1() / x.0[k];
-                worst = worst.max(ulps(y.0[k], want));
-            }
-        }
-        assert!(worst <= 2, "{worst} ulp");
-        let y = F4([0.0, -0.0, 800.0, -800.0]).exprel();
-        assert_eq!(y.0[0].to_bits(), 1f64.to_bits());
-        assert_eq!(y.0[1].to_bits(), 1f64.to_bits());
-        assert!(y.0[2].is_infinite());
-        assert!((y.0[3] - 1.0 / 800.0).abs() < 1e-18);
-    }
-
-    #[test]
     fn ln_1p_is_within_two_ulp_of_the_library() {
         let mut worst = 0;
         let xs = grid(0.0, 1.0, 50_000)
@@ -648,30 +579,10 @@ mod tests {
         assert!((y.0[3] - f64::MAX.ln()).abs() < 1e-12);
     }
 
-    #[test]
-    fn x_over_expm1_is_the_reciprocal_of_exprel() {
-        let mut worst = 0;
-        for x in grid(-60.0, 60.0, 50_000).chain(grid(-1e-6, 1e-6, 1000)) {
-            let y = x.x_over_expm1();
-            for k in 0..4 {
-                worst = worst.max(ulps(y.0[k], x.0[k] / x.0[k].exp_m1()));
-            }
-        }
-        assert!(worst <= 2, "{worst} ulp");
-        assert_eq!(F4::splat(0.0).x_over_expm1().0[0].to_bits(), 1f64.to_bits());
-    }
-
     #[inline(always)]
-    fn all_three(x: &[F4]) -> Vec<[u64; 4]> {
+    fn both(x: &[F4]) -> Vec<[u64; 4]> {
         x.iter()
-            .flat_map(|x| {
-                [
-                    x.exp().to_bits(),
-                    x.exprel().to_bits(),
-                    x.ln_1p().to_bits(),
-                    x.x_over_expm1().to_bits(),
-                ]
-            })
+            .flat_map(|x| [x.exp().to_bits(), x.ln_1p().to_bits()])
             .collect()
     }
 
@@ -683,8 +594,8 @@ mod tests {
             .into_iter()
             .map(|isa| {
                 (
-                    crate::multiversion!(isa, all_three(&xs)),
-                    crate::multiversion!(isa, all_three(&abs)),
+                    crate::multiversion!(isa, both(&xs)),
+                    crate::multiversion!(isa, both(&abs)),
                 )
             })
             .collect();

@@ -218,9 +218,9 @@ impl LaneModel<4> for HodgkinHuxley {
 // so e^((10 − u)/40) and three squarings give them all; only α_h's e^((17 − u)/18) needs
 // an exponential of its own. A power carries its base's relative error times the exponent
 // (at most about 15 ulp here), and x/(eˣ − 1) formed from such an eˣ is a series near its
-// removable singularity ([`x_over_expm1_from`]): the rates stay within 1e-14 relative of the library's
-// (`lane_rates_are_within_1e_14_of_the_library`). The brian2-exact runs use the library
-// (`Model::linear`), not these.
+// removable singularity ([`x_over_expm1_from`]): the rates stay within 1e-14 relative of the
+// library's (`lane_rates_are_within_1e_14_of_the_library`). The brian2-exact runs use the
+// library (`Model::linear`), not these.
 
 /// α_m, β_m, α_n, β_n, α_h and β_h of four neurons at u = V − V_T, from two exponentials.
 #[inline(always)]
