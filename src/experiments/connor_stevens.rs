@@ -226,7 +226,33 @@ struct Protocol<'a> {
     meter: super::Meter<'a>,
 }
 
-impl Protocol<'_> {
+impl<'a> Protocol<'a> {
+    /// The report's protocol: RK4 at the configured step.
+    fn of(cfg: &'a CsConfig, meter: super::Meter<'a>) -> Self {
+        Protocol {
+            cfg,
+            method: Method::Rk4,
+            dt_ms: cfg.dt_ms,
+            meter,
+        }
+    }
+
+    /// The step-size check on `m`: its rates at every current with RK4 at half the step, and
+    /// with exponential Euler at brian2's default step.
+    fn checks(&self, m: &ConnorStevens, currents: &[f64]) -> Result<Vec<(f64, f64)>, CsError> {
+        let half = Protocol {
+            dt_ms: self.dt_ms / 2.0,
+            ..*self
+        };
+        let brian2 = Protocol {
+            method: Method::ExponentialEuler,
+            dt_ms: self.cfg.brian2_dt_ms,
+            ..*self
+        };
+        let (h, b) = rayon::join(|| half.curve(m, currents), || brian2.curve(m, currents));
+        Ok(h?.into_iter().zip(b?).collect())
+    }
+
     fn cycle_settings(&self) -> CycleSettings {
         CycleSettings {
             dt_ms: self.dt_ms,
@@ -523,12 +549,7 @@ fn settings_and_models(cfg: &CsConfig) -> (Vec<Setting>, Vec<(f64, f64)>) {
 /// then g_K) at every current of [`currents`], as [`run`] computes them first (what
 /// `cargo bench --bench neurons` times as the sweep).
 pub fn sweep(cfg: &CsConfig, meter: super::Meter) -> Result<Vec<Vec<f64>>, NumericalError> {
-    let p = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms,
-        meter,
-    };
+    let p = Protocol::of(cfg, meter);
     let (_, models) = settings_and_models(cfg);
     curves(&p, &models, &currents(cfg))
 }
@@ -606,32 +627,12 @@ pub struct FirstStage {
 /// exponential Euler at brian2's dt). The same runs as [`run`]'s; what
 /// `cargo bench --bench neurons` times against that goal.
 pub fn first_stage(cfg: &CsConfig, meter: super::Meter) -> Result<FirstStage, CsError> {
-    let p = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms,
-        meter,
-    };
+    let p = Protocol::of(cfg, meter);
     let currents = currents(cfg);
     let (_, models) = settings_and_models(cfg);
     let rates = curves(&p, &models, &currents)?;
-    let standard = ConnorStevens::with_conductances(
-        cfg.g_a_values
-            .iter()
-            .cloned()
-            .fold(f64::NEG_INFINITY, f64::max),
-        cfg.g_k,
-    );
-    let half = Protocol {
-        dt_ms: cfg.dt_ms / 2.0,
-        ..p
-    };
-    let brian2 = Protocol {
-        method: Method::ExponentialEuler,
-        dt_ms: cfg.brian2_dt_ms,
-        ..p
-    };
-    let (found, (half_rates, brian2_rates)) = rayon::join(
+    let standard = ConnorStevens::with_conductances(largest_g_a(cfg), cfg.g_k);
+    let (found, checks) = rayon::join(
         || {
             on_sims(models.len(), &|sim, k, _| {
                 let (p, currents, rates) = (&p, &currents, &rates[k]);
@@ -653,55 +654,28 @@ pub fn first_stage(cfg: &CsConfig, meter: super::Meter) -> Result<FirstStage, Cs
             .into_iter()
             .collect::<Result<Vec<StepRheobase>, CsError>>()
         },
-        || {
-            rayon::join(
-                || half.curve(&standard, &currents),
-                || brian2.curve(&standard, &currents),
-            )
-        },
+        || p.checks(&standard, &currents),
     );
     Ok(FirstStage {
         rheobases: found?,
-        checks: half_rates?.into_iter().zip(brian2_rates?).collect(),
+        checks: checks?,
     })
 }
 
 /// Runs the sweep, the onsets, the traces and the step-size check.
 pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
-    let p = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms,
-        meter,
-    };
+    let p = Protocol::of(cfg, meter);
     let currents = currents(cfg);
     let (settings, models) = settings_and_models(cfg);
     let rates = curves(&p, &models, &currents)?;
     let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
-    let max_ga = cfg
-        .g_a_values
-        .iter()
-        .cloned()
-        .fold(f64::NEG_INFINITY, f64::max);
+    let max_ga = largest_g_a(cfg);
     let standard_model = ConnorStevens::with_conductances(max_ga, cfg.g_k);
-    // Step-size check on the standard model: RK4 at dt/2, and exponential Euler at brian2's dt.
-    let half = Protocol {
-        cfg,
-        method: Method::Rk4,
-        dt_ms: cfg.dt_ms / 2.0,
-        meter,
-    };
-    let brian2 = Protocol {
-        cfg,
-        method: Method::ExponentialEuler,
-        dt_ms: cfg.brian2_dt_ms,
-        meter,
-    };
     // The onsets of every model and the step-size checks are independent: run together.
     // The models' analyses share the lanes of a simulator per thread (the checks take a
     // fraction of the other thread's time; with one simulator for all eleven models, that
     // thread then stood idle: the onsets took 0.33 s instead of 0.44 s on two threads).
-    let (onsets, (half_rates, brian2_rates)) = rayon::join(
+    let (onsets, checks) = rayon::join(
         || {
             on_sims(models.len(), &|sim, k, _| {
                 let (p, currents, rates) = (&p, &currents, per_model[k]);
@@ -711,15 +685,9 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             .into_iter()
             .collect::<Result<Vec<Onset>, CsError>>()
         },
-        || {
-            rayon::join(
-                || half.curve(&standard_model, &currents),
-                || brian2.curve(&standard_model, &currents),
-            )
-        },
+        || p.checks(&standard_model, &currents),
     );
-    let onsets = onsets?;
-    let checks: Vec<(f64, f64)> = half_rates?.into_iter().zip(brian2_rates?).collect();
+    let (onsets, checks) = (onsets?, checks?);
     let index =
         |g_a: f64, g_k: f64| model_index(&models, g_a, g_k).expect("every setting was simulated");
     let curves: Vec<CsCurve> = settings
@@ -863,6 +831,14 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             brian2_slowdown: slowdown,
         },
     })
+}
+
+/// The largest g_A of the sweep: the standard model's, with g_K fixed.
+fn largest_g_a(cfg: &CsConfig) -> f64 {
+    cfg.g_a_values
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 /// Position of the model (g_A, g_K) among the simulated ones, compared bit for bit.
