@@ -195,53 +195,44 @@ pub struct Hopf {
 /// Every Hopf point in the scan window, by increasing V: sign changes of the real part of the
 /// leading complex pair, refined by bisection while the pair stays complex.
 pub fn hopfs<M: Excitable<N>, const N: usize>(m: &M, scan: &Scan) -> Vec<Hopf> {
-    hopfs_while(m, scan, |_| true)
+    hopf_points(m, scan).collect()
 }
 
-/// The Hopf points of [`hopfs`] by increasing V, the scan stopping after the first one for
-/// which `go_on` is false: each grid point's eigenvalues are computed only when the scan
-/// reaches it, so a branch's first Hopf point costs the scan up to it, not the window's.
-fn hopfs_while<M: Excitable<N>, const N: usize>(
-    m: &M,
-    scan: &Scan,
-    go_on: impl Fn(&Hopf) -> bool,
-) -> Vec<Hopf> {
+/// The points of [`hopfs`], lazily: each grid point's eigenvalues are computed only when the
+/// scan reaches it, so a branch's first Hopf point costs the scan up to it, not the window's.
+fn hopf_points<'a, M: Excitable<N>, const N: usize>(
+    m: &'a M,
+    scan: &'a Scan,
+) -> impl Iterator<Item = Hopf> + 'a {
     let mut grid = scan.grid();
-    let mut out = Vec::new();
-    let Some(mut v_prev) = grid.next() else {
-        return out;
-    };
-    let mut re_prev = equilibrium(m, v_prev).complex_pair_real();
-    for v_next in grid {
+    let mut prev = grid
+        .next()
+        .map(|v| (v, equilibrium(m, v).complex_pair_real()));
+    grid.filter_map(move |v_next| {
         let re_next = equilibrium(m, v_next).complex_pair_real();
-        let (lo, prev) = (v_prev, re_prev);
-        (v_prev, re_prev) = (v_next, re_next);
-        let (Some(a), Some(b)) = (prev, re_next) else {
-            continue;
+        let (lo, re_lo) = prev.replace((v_next, re_next))?;
+        let (Some(a), Some(b)) = (re_lo, re_next) else {
+            return None;
         };
         if (a > 0.0) == (b > 0.0) {
-            continue;
+            return None;
         }
         // Bisection on the pair's real part; a point where the pair turned real is treated as
         // the sign of the end it came from, so the bracket always keeps a complex pair.
         let f = |v: f64| equilibrium(m, v).complex_pair_real().unwrap_or(a);
         let v = bisect(f, lo, v_next);
         let e = equilibrium(m, v);
-        if let Some(pair) = e.eigenvalues.iter().find(|z| z.1.abs() > REAL_TOLERANCE)
-            && pair.0.abs() < 1e-6
-        {
-            let h = Hopf {
-                v_mv: v,
-                current: e.current,
-                omega_per_ms: pair.1.abs(),
-            };
-            out.push(h);
-            if !go_on(&h) {
-                break;
-            }
-        }
-    }
-    out
+        let pair = e
+            .eigenvalues
+            .iter()
+            .find(|z| z.1.abs() > REAL_TOLERANCE)
+            .filter(|pair| pair.0.abs() < 1e-6)?;
+        Some(Hopf {
+            v_mv: v,
+            current: e.current,
+            omega_per_ms: pair.1.abs(),
+        })
+    })
 }
 
 /// The lowest voltage in the scan window at which the model is at rest under `input`: the
@@ -291,7 +282,7 @@ pub fn rest_branch<M: Excitable<N>, const N: usize>(m: &M, scan: &Scan) -> RestB
     let folds = folds(m, scan);
     // Only the first Hopf point matters (the loss is at it when it comes before the fold), so
     // the scan of eigenvalues stops there: the same grid and bisection as a full scan.
-    let first_hopf = hopfs_while(m, scan, |_| false).first().copied();
+    let first_hopf = hopf_points(m, scan).next();
     let first_max = folds.iter().find(|f| f.is_maximum).copied();
     let end = first_max.map_or(scan.v_hi, |f| f.v_mv);
     let loss = match first_hopf.filter(|h| h.v_mv < end) {
