@@ -339,9 +339,9 @@ impl LaneModel<6> for ConnorStevens {
         let b_inf = b_sq * b_sq;
         let rate_a = 1.0 / (0.3632 + q_tau_a);
         let rate_b = 1.0 / (1.24 + q_tau_b);
-        let (alpha_m, beta_m) = (alpha_m, e_m * 15.2);
-        let (alpha_h, beta_h) = (p4 * E_0_385 * 0.266, beta_h);
-        let (alpha_n, beta_n) = (alpha_n, e * 0.25);
+        let beta_m = e_m * 15.2;
+        let alpha_h = p4 * E_0_385 * 0.266;
+        let beta_n = e * 0.25;
         let gna = c.g_na * m * m * m * h;
         let gk = c.g_k * n * n * n * n;
         let ga = c.g_a * a * a * a * b;
