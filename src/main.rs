@@ -1,13 +1,13 @@
 //! Command line: parse, call the library, print the error chain, exit with its code
 //! (0 success, 1 a failure while building, 2 bad usage or configuration).
 
+mod terminal;
+
 use neuroreport::Progress;
 use neuroreport::config::Config;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-mod terminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use terminal::ProgressLine;
 

@@ -10,8 +10,9 @@
 //! the two give the same bits; `tests` checks it.
 //!
 //! **Accuracy.** Against the C library: `exp` within 1 ulp, `ln_1p` within 2 ulp plus 1e-16
-//! absolute, tested over their working range. They are not the library's functions, so a kernel built on them is a different (equally accurate) rounding of the same
-//! model: runs that must agree with brian2 spike for spike keep the library path.
+//! absolute, tested over their working range. They are not the library's functions, so a
+//! kernel built on them is a different (equally accurate) rounding of the same model: runs
+//! that must agree with brian2 spike for spike keep the library path.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
