@@ -5,12 +5,12 @@
 //! epoch is timed as the report trains: a narrow network in a batch of four (one per lane), a
 //! wide one alone (its hidden units in the lanes).
 
-use neuroreport::config::Config;
-use neuroreport::ml::circles;
-use neuroreport::ml::mlp::{
+use neuroreport_core::config::Config;
+use neuroreport_core::ml::circles;
+use neuroreport_core::ml::mlp::{
     Batch, LANE_BATCH_MAX_HIDDEN, LANES, Mlp, TrainSettings, train, train_batch,
 };
-use neuroreport::simd::F4;
+use neuroreport_core::simd::F4;
 use std::hint::black_box;
 use std::time::Instant;
 

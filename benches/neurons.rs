@@ -17,10 +17,10 @@
 
 mod common;
 use common::median_seconds;
-use neuroreport::config::Config;
-use neuroreport::experiments::{connor_stevens, hh_fi};
-use neuroreport::neuron::conductance::{self, Method, RunSpec};
-use neuroreport::neuron::hodgkin_huxley::HodgkinHuxley;
+use neuroreport_core::config::Config;
+use neuroreport_core::experiments::{connor_stevens, hh_fi};
+use neuroreport_core::neuron::conductance::{self, Method, RunSpec};
+use neuroreport_core::neuron::hodgkin_huxley::HodgkinHuxley;
 use rayon::prelude::*;
 
 fn brian2_seconds() -> Option<f64> {
@@ -116,7 +116,7 @@ fn main() {
     println!(
         "  lane kernel ({} neurons per vector, {:?}), 1 thread:  {:.4} s, {:.2e} neuron-steps/s, {:.1} ns per neuron-step (×{:.2} over the exact path)",
         conductance::LANES,
-        neuroreport::simd::Isa::detect(),
+        neuroreport_core::simd::Isa::detect(),
         l1,
         steps / l1,
         l1 * 1e9 / steps,

@@ -11,19 +11,14 @@
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 
-pub mod analysis;
-pub mod config;
-pub mod error;
-pub mod experiments;
 pub mod figures;
 pub mod json;
-pub mod ml;
-pub mod neuron;
 pub mod output;
 pub mod render;
-pub mod seed;
-pub mod sha256;
-pub mod simd;
+
+pub use neuroreport_core::{
+    analysis, config, error, experiments, ml, neuron, par, seed, sha256, simd,
+};
 
 use config::Config;
 pub use error::{Error, Result};

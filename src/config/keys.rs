@@ -191,6 +191,7 @@ pub const KEY_DOCS: &[(&str, &str)] = &[
 ];
 
 /// The configuration as TOML with each key's meaning and range as a comment.
+#[inline] // compiled where it is called (the module docs of `config`)
 pub fn annotated_toml(cfg: &Config) -> String {
     let mut section = String::new();
     let mut out = String::from(

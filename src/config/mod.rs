@@ -4,6 +4,13 @@
 //! file. A TOML file may override any field (unknown keys are rejected). [`Config::validate`]
 //! checks every field against its documented range before anything runs, and returns an
 //! error that names the key, the value and the rule.
+//!
+//! The functions that read or write TOML ([`Config::from_file`], [`Config::to_toml`],
+//! [`annotated_toml`], [`Config::validate`], which quotes a key's default from the defaults'
+//! TOML) are `#[inline]`: their code, with serde's code for every configuration type that
+//! they instantiate, is then compiled in the crate that calls them (the binary, built without
+//! optimisation: they run once) and not in `neuroreport_core`, whose every line LLVM
+//! optimises. Nothing in this crate calls them outside its tests.
 
 pub mod budget;
 mod keys;
@@ -358,6 +365,7 @@ pub enum ConfigError {
 
 impl Config {
     /// Reads a TOML file of overrides on top of the defaults, then validates the result.
+    #[inline] // compiled where it is called (module docs)
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| ConfigError::Read {
@@ -386,6 +394,7 @@ impl Config {
     }
 
     /// The configuration as TOML, as printed by `--print-config` and in the report's appendix.
+    #[inline] // compiled where it is called (module docs)
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a Config always serialises")
     }

@@ -88,6 +88,7 @@ fn check_list(
 impl Config {
     /// Checks every field against its documented range; an error names the key, the value and
     /// the rule, and ends with the key's default value as a known-good fix.
+    #[inline] // compiled where it is called (the module docs of `config`)
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.check_fields().map_err(|e| match e {
             ConfigError::Invalid { key, value, rule } => {
@@ -366,6 +367,7 @@ impl Config {
 }
 
 /// The default value of a dotted key (`qif.dt_ms`, `cs.g_a_values[2]`), as TOML.
+#[inline] // compiled where it is called (the module docs of `config`)
 fn default_of(key: &str) -> Option<String> {
     // Read back from the defaults' TOML text, so the configuration is serialised in one way
     // only (each way instantiates serde's code for every configuration type once more).

@@ -19,7 +19,7 @@ use crate::config::CsConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
 use crate::neuron::connor_stevens::ConnorStevens;
-use rayon::prelude::*;
+use crate::par;
 
 /// Offset of the starting voltage from the I = 0 equilibrium (mV): 10 µV.
 pub const NUDGE_MV: f64 = 0.01;
@@ -249,7 +249,7 @@ impl<'a> Protocol<'a> {
             dt_ms: self.cfg.brian2_dt_ms,
             ..*self
         };
-        let (h, b) = rayon::join(|| half.curve(m, currents), || brian2.curve(m, currents));
+        let (h, b) = par::join(|| half.curve(m, currents), || brian2.curve(m, currents));
         Ok(h?.into_iter().zip(b?).collect())
     }
 
@@ -560,10 +560,11 @@ fn curves(
     models: &[(f64, f64)],
     currents: &[f64],
 ) -> Result<Vec<Vec<f64>>, NumericalError> {
-    models
-        .par_iter()
-        .map(|&(g_a, g_k)| p.curve(&ConnorStevens::with_conductances(g_a, g_k), currents))
-        .collect()
+    par::map(models, |&(g_a, g_k)| {
+        p.curve(&ConnorStevens::with_conductances(g_a, g_k), currents)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// What [`on_sims`] calls for the k-th chain, with the simulator it runs in. (The
@@ -576,20 +577,15 @@ type ChainOf<'a, T> =
 /// thread, each with at least a vector's worth of them (a run's bits do not depend on its
 /// lane or its neighbours, so neither do the results).
 fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
-    let groups = rayon::current_num_threads()
-        .min(n.div_ceil(conductance::LANES))
-        .max(1);
-    let per_group: Vec<Vec<T>> = (0..groups)
-        .into_par_iter()
-        .map(|first| {
-            let sim = Sim::new();
-            let chains = (first..n)
-                .step_by(groups)
-                .map(|k| chain(&sim, k, &&()))
-                .collect();
-            sim.run(chains)
-        })
-        .collect();
+    let groups = par::threads().min(n.div_ceil(conductance::LANES)).max(1);
+    let per_group: Vec<Vec<T>> = par::map_range(groups, |first| {
+        let sim = Sim::new();
+        let chains = (first..n)
+            .step_by(groups)
+            .map(|k| chain(&sim, k, &&()))
+            .collect();
+        sim.run(chains)
+    });
     let mut dealt: Vec<_> = per_group.into_iter().map(Vec::into_iter).collect();
     (0..n)
         .map(|k| dealt[k % groups].next().expect("one result per chain"))
@@ -632,7 +628,7 @@ pub fn first_stage(cfg: &CsConfig, meter: super::Meter) -> Result<FirstStage, Cs
     let (_, models) = settings_and_models(cfg);
     let rates = curves(&p, &models, &currents)?;
     let standard = ConnorStevens::with_conductances(largest_g_a(cfg), cfg.g_k);
-    let (found, checks) = rayon::join(
+    let (found, checks) = par::join(
         || {
             on_sims(models.len(), &|sim, k, _| {
                 let (p, currents, rates) = (&p, &currents, &rates[k]);
@@ -675,7 +671,7 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // The models' analyses share the lanes of a simulator per thread (the checks take a
     // fraction of the other thread's time; with one simulator for all eleven models, that
     // thread then stood idle: the onsets took 0.33 s instead of 0.44 s on two threads).
-    let (onsets, checks) = rayon::join(
+    let (onsets, checks) = par::join(
         || {
             on_sims(models.len(), &|sim, k, _| {
                 let (p, currents, rates) = (&p, &currents, per_model[k]);
@@ -764,9 +760,9 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // The chains of runs (bisections, continuations, the staircase) share the lanes of two
     // simulators, started first (they are the longest to wait for); the traces and the
     // mechanism's probes are independent runs any idle core can take.
-    let (((type_changes, snic_law), (diagrams, ramp)), (traces, mechanism)) = rayon::join(
+    let (((type_changes, snic_law), (diagrams, ramp)), (traces, mechanism)) = par::join(
         || {
-            rayon::join(
+            par::join(
                 || {
                     let sim = Sim::new();
                     sim.run_one(join(
@@ -798,9 +794,9 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
             )
         },
         || {
-            rayon::join(
+            par::join(
                 || {
-                    let (a, b) = rayon::join(
+                    let (a, b) = par::join(
                         || trace(&p, &standard_model, rheobase + PROBE_ABOVE_UA),
                         || trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA),
                     );

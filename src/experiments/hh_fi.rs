@@ -10,7 +10,7 @@ use crate::config::HhConfig;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, Method, RunSpec};
 use crate::neuron::hodgkin_huxley::HodgkinHuxley;
-use rayon::prelude::*;
+use crate::par;
 
 /// Threshold and refractory condition of the example (mV).
 pub const THRESHOLD_MV: f64 = -40.0;
@@ -158,12 +158,13 @@ pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalE
     let init = model.brian2_initial_state();
     // brian2's runs one neuron at a time with the C library's exp, so that every count
     // matches brian2's; the converged runs four at a time on the lane math.
-    let (brian2_counts, converged_counts) = rayon::join(
+    let (brian2_counts, converged_counts) = par::join(
         || {
-            i_ua_cm2
-                .par_iter()
-                .map(|&i| Ok(conductance::run(&model, init, i, &brian2)?.len() as u64))
-                .collect::<Result<Vec<u64>, NumericalError>>()
+            par::map(&i_ua_cm2, |&i| {
+                Ok(conductance::run(&model, init, i, &brian2)?.len() as u64)
+            })
+            .into_iter()
+            .collect::<Result<Vec<u64>, NumericalError>>()
         },
         || {
             conductance::run_all(&model, init, &i_ua_cm2, &converged, &|n| {
@@ -246,6 +247,7 @@ mod tests {
         // about the whole curve.
         let cfg = HhConfig::default();
         let area_cm2 = cfg.area_um2 * 1e-8;
+        use rayon::prelude::*;
         let differing: Vec<(f64, usize, usize)> = (0..cfg.n_neurons)
             .into_par_iter()
             .filter_map(|k| {

@@ -10,8 +10,8 @@ use crate::error::NumericalError;
 use crate::ml::boundary::{self, Boundary};
 use crate::ml::circles::{self, Dataset, Split};
 use crate::ml::mlp::{self, Mlp, TrainSettings, Trained};
+use crate::par;
 use crate::seed;
-use rayon::prelude::*;
 
 /// How a restart ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -332,54 +332,49 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     let majority_share = ones.max(y_train.len() as f64 - ones) / y_train.len() as f64;
     // One task per job, so an idle core can take any of them (the wide ones last a quarter
     // of a second each).
-    let outcomes: Vec<Vec<Restart>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(group, hidden, epochs, restarts)| {
-            let seeds: Vec<u64> = restarts
-                .clone()
-                .map(|r| restart_seed(cfg.seed, *group, r))
-                .collect();
-            let nets: Vec<Mlp> = seeds.iter().map(|&seed| Mlp::init(*hidden, seed)).collect();
-            let trained = mlp::train_batch(&nets, &x_train, &y_train, &settings(m, *epochs));
-            meter(
-                (restarts.len() * x_train.len() * hidden * epochs) as f64
-                    * crate::config::budget::MLP_NS_PER_SAMPLE_UNIT_EPOCH,
-            );
-            restarts
-                .clone()
-                .zip(seeds)
-                .zip(trained)
-                .map(|((restart, seed), trained)| {
-                    let trained = trained?;
-                    let net = &trained.net;
-                    let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
-                    let train_accuracy = net.accuracy(&x_train, &y_train);
-                    let verdict = Verdict::of(
-                        train_accuracy,
-                        final_train_loss,
-                        net.predicts_one_class(&x_train),
-                        majority_share,
-                        m.good_loss,
-                    );
-                    Ok(Restart {
-                        restart,
-                        seed,
-                        test_accuracy: net.accuracy(&x_test, &y_test),
-                        dead_units: net.dead_units(&x_train),
-                        epochs_to_good_loss: trained
-                            .loss_curve
-                            .iter()
-                            .position(|&l| l <= m.good_loss),
-                        final_train_loss,
-                        train_accuracy,
-                        verdict,
-                        trained,
-                    })
+    let outcomes: Vec<Vec<Restart>> = par::map(&jobs, |(group, hidden, epochs, restarts)| {
+        let seeds: Vec<u64> = restarts
+            .clone()
+            .map(|r| restart_seed(cfg.seed, *group, r))
+            .collect();
+        let nets: Vec<Mlp> = seeds.iter().map(|&seed| Mlp::init(*hidden, seed)).collect();
+        let trained = mlp::train_batch(&nets, &x_train, &y_train, &settings(m, *epochs));
+        meter(
+            (restarts.len() * x_train.len() * hidden * epochs) as f64
+                * crate::config::budget::MLP_NS_PER_SAMPLE_UNIT_EPOCH,
+        );
+        restarts
+            .clone()
+            .zip(seeds)
+            .zip(trained)
+            .map(|((restart, seed), trained)| {
+                let trained = trained?;
+                let net = &trained.net;
+                let final_train_loss = *trained.loss_curve.last().expect("at least one epoch");
+                let train_accuracy = net.accuracy(&x_train, &y_train);
+                let verdict = Verdict::of(
+                    train_accuracy,
+                    final_train_loss,
+                    net.predicts_one_class(&x_train),
+                    majority_share,
+                    m.good_loss,
+                );
+                Ok(Restart {
+                    restart,
+                    seed,
+                    test_accuracy: net.accuracy(&x_test, &y_test),
+                    dead_units: net.dead_units(&x_train),
+                    epochs_to_good_loss: trained.loss_curve.iter().position(|&l| l <= m.good_loss),
+                    final_train_loss,
+                    train_accuracy,
+                    verdict,
+                    trained,
                 })
-                .collect::<Result<Vec<_>, NumericalError>>()
-        })
-        .collect::<Result<_, NumericalError>>()?;
+            })
+            .collect::<Result<Vec<_>, NumericalError>>()
+    })
+    .into_iter()
+    .collect::<Result<_, NumericalError>>()?;
     let outcomes = outcomes.concat();
     let (small, wide) = outcomes.split_at(m.small_restarts);
     let small = Width {
@@ -393,21 +388,19 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
         restarts: wide.to_vec(),
     };
     let (lo, hi) = extent(&data);
-    let shown = choose_shown(&small, &wide)
-        .into_par_iter()
-        .map(|(title, is_wide, restart)| {
-            let group = if is_wide { &wide } else { &small };
-            let boundary = boundary::trace(&group.restarts[restart].trained.net, lo, hi);
-            let margin = boundary::margin(&boundary, data.x.iter().copied());
-            Shown {
-                title,
-                wide: is_wide,
-                restart,
-                boundary,
-                margin,
-            }
-        })
-        .collect();
+    let shown = par::map(&choose_shown(&small, &wide), |(title, is_wide, restart)| {
+        let (is_wide, restart) = (*is_wide, *restart);
+        let group = if is_wide { &wide } else { &small };
+        let boundary = boundary::trace(&group.restarts[restart].trained.net, lo, hi);
+        let margin = boundary::margin(&boundary, data.x.iter().copied());
+        Shown {
+            title: title.clone(),
+            wide: is_wide,
+            restart,
+            boundary,
+            margin,
+        }
+    });
     Ok(MlpResult {
         best_circle: best_circle(&data),
         small,

@@ -17,7 +17,7 @@ pub mod qif_fi;
 
 use crate::config::Config;
 use crate::error::Error;
-use rayon::prelude::*;
+use crate::par;
 
 /// The typed outcome of one registry entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,17 +127,16 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
         .filter(|e| e.starts_first)
         .chain(EXPERIMENTS.iter().filter(|e| !e.starts_first))
         .collect();
-    let outcomes = order
-        .par_iter()
-        .map(|e| {
-            let out = (e.run)(cfg, meter).map_err(|source| Error::Experiment {
-                experiment: e.id,
-                source,
-            });
-            done(e.id);
-            out
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let outcomes = par::map(&order, |e| {
+        let out = (e.run)(cfg, meter).map_err(|source| Error::Experiment {
+            experiment: e.id,
+            source,
+        });
+        done(e.id);
+        out
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
     let (mut phase, mut lif, mut qif, mut mlp, mut hh, mut cs) =
         (None, None, None, None, None, None);
     for o in outcomes {
@@ -178,12 +177,9 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
             None,
         ),
     ];
-    let mut fits: Vec<fits::CurveFits> = curves
-        .par_iter()
-        .map(|&(name, label, x, y, analytic)| {
-            fits::CurveFits::new(name, label, x.to_vec(), y.to_vec(), analytic, &cfg.fit)
-        })
-        .collect();
+    let mut fits: Vec<fits::CurveFits> = par::map(&curves, |&(name, label, x, y, analytic)| {
+        fits::CurveFits::new(name, label, x.to_vec(), y.to_vec(), analytic, &cfg.fit)
+    });
     let fits_conductance = fits.split_off(2);
     Ok(Results {
         phase,

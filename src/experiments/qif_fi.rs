@@ -6,7 +6,7 @@ use crate::config::budget::{QIF_EULER_NS_PER_STEP, QIF_RK4_NS_PER_STEP};
 use crate::config::{Config, QifConfig};
 use crate::error::NumericalError;
 use crate::neuron::qif::{self, Method, QifParams};
-use rayon::prelude::*;
+use crate::par;
 
 /// The accurate (RK4) run of an input stops at this spike: started at the reset, the neuron
 /// is periodic from its first spike, so 20 intervals give its rate as well as the whole run
@@ -136,18 +136,17 @@ fn batch_rates(
     dt_ms: f64,
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<f64>, NumericalError> {
-    let chunks: Vec<Vec<f64>> = v0
-        .par_chunks(qif::LANES)
-        .map(|chunk| {
-            let ps: Vec<QifParams> = chunk.iter().map(|&v| params(cfg, v)).collect();
-            let out = qif::simulate_batch(method, &ps, cfg.duration_ms, dt_ms, 0)
-                .into_iter()
-                .map(|r| r.map(|t| t.rate_hz))
-                .collect::<Result<Vec<f64>, NumericalError>>();
-            done(chunk.len());
-            out
-        })
-        .collect::<Result<_, NumericalError>>()?;
+    let chunks: Vec<Vec<f64>> = par::map_chunks(v0, qif::LANES, |chunk| {
+        let ps: Vec<QifParams> = chunk.iter().map(|&v| params(cfg, v)).collect();
+        let out = qif::simulate_batch(method, &ps, cfg.duration_ms, dt_ms, 0)
+            .into_iter()
+            .map(|r| r.map(|t| t.rate_hz))
+            .collect::<Result<Vec<f64>, NumericalError>>();
+        done(chunk.len());
+        out
+    })
+    .into_iter()
+    .collect::<Result<_, NumericalError>>()?;
     Ok(chunks.into_iter().flatten().collect())
 }
 
@@ -179,29 +178,28 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
     let v0 = sweep(q);
     let input_ns = (q.duration_ms / q.dt_ms).ceil() * QIF_EULER_NS_PER_STEP
         + (q.duration_ms / q.dt_accurate_ms).ceil() * QIF_RK4_NS_PER_STEP;
-    let per_chunk: Vec<Vec<(u64, f64, f64)>> = v0
-        .par_chunks(qif::LANES)
-        .map(|chunk| {
-            let ps: Vec<QifParams> = chunk.iter().map(|&v| params(q, v)).collect();
-            let euler = qif::simulate_batch(Method::Euler, &ps, q.duration_ms, q.dt_ms, 0);
-            let rk4 = qif::simulate_batch(
-                Method::Rk4,
-                &ps,
-                q.duration_ms,
-                q.dt_accurate_ms,
-                ACCURATE_SPIKES,
-            );
-            meter(chunk.len() as f64 * input_ns);
-            euler
-                .into_iter()
-                .zip(rk4)
-                .map(|(e, r)| {
-                    let (e, r) = (e?, r?);
-                    Ok((e.count, e.rate_hz, r.rate_hz))
-                })
-                .collect::<Result<Vec<_>, NumericalError>>()
-        })
-        .collect::<Result<_, NumericalError>>()?;
+    let per_chunk: Vec<Vec<(u64, f64, f64)>> = par::map_chunks(&v0, qif::LANES, |chunk| {
+        let ps: Vec<QifParams> = chunk.iter().map(|&v| params(q, v)).collect();
+        let euler = qif::simulate_batch(Method::Euler, &ps, q.duration_ms, q.dt_ms, 0);
+        let rk4 = qif::simulate_batch(
+            Method::Rk4,
+            &ps,
+            q.duration_ms,
+            q.dt_accurate_ms,
+            ACCURATE_SPIKES,
+        );
+        meter(chunk.len() as f64 * input_ns);
+        euler
+            .into_iter()
+            .zip(rk4)
+            .map(|(e, r)| {
+                let (e, r) = (e?, r?);
+                Ok((e.count, e.rate_hz, r.rate_hz))
+            })
+            .collect::<Result<Vec<_>, NumericalError>>()
+    })
+    .into_iter()
+    .collect::<Result<_, NumericalError>>()?;
     let per_input: Vec<(u64, f64, f64)> = per_chunk.into_iter().flatten().collect();
     let spike_count = per_input.iter().map(|r| r.0).collect();
     let rate_euler_hz: Vec<f64> = per_input.iter().map(|r| r.1).collect();

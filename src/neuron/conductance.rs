@@ -354,16 +354,12 @@ pub fn run_all<M: LaneModel<N>, const N: usize>(
     spec: &RunSpec,
     done: &(dyn Fn(usize) + Sync),
 ) -> Vec<Result<Vec<f64>, NumericalError>> {
-    use rayon::prelude::*;
-    inputs
-        .par_chunks(LANES)
-        .map(|chunk| {
-            let runs = run_lanes(m, init, chunk, spec);
-            done(chunk.len());
-            runs
-        })
-        .collect::<Vec<_>>()
-        .concat()
+    crate::par::map_chunks(inputs, LANES, |chunk| {
+        let runs = run_lanes(m, init, chunk, spec);
+        done(chunk.len());
+        runs
+    })
+    .concat()
 }
 
 /// [`run_lanes`] compiled for `isa` (for the test that the instruction sets agree).

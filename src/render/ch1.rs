@@ -617,6 +617,5 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         Box::new(|| fi_curves::fits(&r.fits, "fig:fits", "fi_fits")),
         Box::new(|| fi_curves::convergence(&r.qif)),
     ];
-    use rayon::prelude::*;
-    jobs.par_iter().map(|f| f()).collect()
+    crate::par::map(&jobs, |f| f()).into_iter().collect()
 }

@@ -350,7 +350,6 @@ pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
 
 /// The chapter's figures.
 pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
-    use rayon::prelude::*;
     let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
         Box::new(|| conductance::hh_fi(&r.hh, cfg.hh.dt_ms, cfg.hh.dt_converged_ms)),
         Box::new(|| conductance::cs_traces(&r.cs)),
@@ -365,7 +364,9 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
             )
         }),
     ];
-    let mut figures: Vec<Figure> = jobs.par_iter().map(|f| f()).collect::<Result<_, _>>()?;
+    let mut figures: Vec<Figure> = crate::par::map(&jobs, |f| f())
+        .into_iter()
+        .collect::<Result<_, _>>()?;
     let mut laws = Vec::new();
     if let Some(l) = &r.cs.snic_law {
         laws.push(("Connor-Stevens, standard", "µA/cm²", l));

@@ -173,10 +173,8 @@ fn template_error(name: &str, e: &tera::Error) -> Error {
 
 /// Draws every chapter's figures (in parallel) in registry order.
 pub fn figures(results: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
-    use rayon::prelude::*;
-    let per_chapter: Vec<Vec<Figure>> = CHAPTERS
-        .par_iter()
-        .map(|c| (c.figures)(results, cfg))
+    let per_chapter: Vec<Vec<Figure>> = crate::par::map(CHAPTERS, |c| (c.figures)(results, cfg))
+        .into_iter()
         .collect::<Result<_, _>>()?;
     Ok(per_chapter.into_iter().flatten().collect())
 }

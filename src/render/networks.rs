@@ -478,12 +478,11 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
 
 /// The chapter's figures, drawn in parallel.
 pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
-    use rayon::prelude::*;
     let jobs: Vec<Box<dyn Fn() -> Result<Figure, Error> + Sync>> = vec![
         Box::new(|| mlp::circles(&r.mlp, &cfg.circles)),
         Box::new(|| mlp::decision_regions(&r.mlp, cfg.mlp.grid_resolution)),
         Box::new(|| training::loss_curves(&r.mlp)),
         Box::new(|| training::restarts(&r.mlp)),
     ];
-    jobs.par_iter().map(|f| f()).collect()
+    crate::par::map(&jobs, |f| f()).into_iter().collect()
 }
