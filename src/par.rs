@@ -2,8 +2,8 @@
 //!
 //! Each call of a rayon iterator or of `rayon::join` with its own closure compiles rayon's
 //! splitting, job and latch code once more (before this module, 7 % of this crate's code, and
-//! more with the closures' wrappers). Here every loop is one [`each`] over indices and every
-//! join one [`join_erased`], so that code is compiled once; the generic wrappers only move
+//! more with the closures' wrappers). Here every loop is one `each` over indices and every
+//! join one `join_erased`, so that code is compiled once; the generic wrappers only move
 //! results in and out.
 //!
 //! Results come back in input order whatever the thread count, so they never depend on it.

@@ -290,7 +290,7 @@ impl F4 {
         (n, n_bits, r + r * r * q)
     }
 
-    /// Every lane within [−[`PLAIN_RANGE`], [`PLAIN_RANGE`]] (false for NaN): 2ⁿ and the
+    /// Every lane within [−`PLAIN_RANGE`, `PLAIN_RANGE`] (false for NaN): 2ⁿ and the
     /// result are then normal numbers, one factor 2ⁿ does (the result may still round into
     /// the subnormals by one rounding, as with two factors), and the clamp does nothing.
     #[inline(always)]
@@ -308,8 +308,8 @@ impl F4 {
 
     /// eˣ in every lane: inf above 709.78, 0 (through the subnormals) below −745, NaN for NaN.
     ///
-    /// Where every lane is within ±[`PLAIN_RANGE`] (the kernels' case: one predictable
-    /// branch) it scales by 2ⁿ at once; elsewhere [`exp_wide`], out of line, clamps and scales
+    /// Where every lane is within ±`PLAIN_RANGE` (the kernels' case: one predictable
+    /// branch) it scales by 2ⁿ at once; elsewhere `exp_wide`, out of line, clamps and scales
     /// by two factors. Both are one rounding of the same exact product (1 + t)·2ⁿ, so the
     /// same bits (tested).
     #[inline(always)]

@@ -196,7 +196,7 @@ const SQRT_LAW_MIN_POINTS: usize = 3;
 
 /// Measures the rate at each of [`SQRT_LAW_OFFSETS`] above `fold` from `start` (a state from
 /// which the model fires `ABOVE_UA` above the fold), and fits both forms of the law; `None`
-/// when fewer than [`SQRT_LAW_MIN_POINTS`] offsets close to the fold fire (no fit to show).
+/// when fewer than `SQRT_LAW_MIN_POINTS` offsets close to the fold fire (no fit to show).
 pub async fn sqrt_law<M: LaneModel<N> + Copy, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,

@@ -23,7 +23,7 @@ pub use ticks::{Ticked, axis, axis_n, label as tick_label, log_axis};
 
 /// Okabe–Ito colours, darkened where needed to reach 3:1 against the light page: these are
 /// the colours of a standalone SVG and of the light theme. The dark theme's lighter variants
-/// are in [`DARK`]; the page switches through the CSS variables `--fig-c0` … `--fig-c4`.
+/// are in `DARK`; the page switches through the CSS variables `--fig-c0` … `--fig-c4`.
 pub const PALETTE: [RGBColor; 5] = [
     RGBColor(0xB3, 0x6B, 0x00), // orange
     RGBColor(0x00, 0x72, 0xB2), // blue

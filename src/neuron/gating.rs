@@ -5,12 +5,12 @@
 //! The models write their rates twice: on `f64` with the C library's functions (the path that
 //! matches brian2 spike for spike, and the one the bifurcation analyses differentiate), and on
 //! four neurons at once ([`F4`], the lane math of [`crate::simd`]) for the batched runs,
-//! where several rates share one exponential ([`x_over_expm1_from`]); tests hold the two
+//! where several rates share one exponential (`x_over_expm1_from`); tests hold the two
 //! within 1e-14 of each other.
 
 use crate::simd::F4;
 
-/// |x| below which [`x_over_expm1_from`] takes the series.
+/// |x| below which `x_over_expm1_from` takes the series.
 const SERIES_BELOW: f64 = 0.125;
 
 /// x/(eˣ − 1) in every lane, as `num`/`den` where those are x and eˣ − 1 formed from an eˣ

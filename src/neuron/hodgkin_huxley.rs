@@ -150,7 +150,7 @@ impl LaneModel<4> for HodgkinHuxley {
     }
 
     /// The rates of [`HodgkinHuxley::m_rates`] and the others for four neurons, from two
-    /// exponentials instead of six (see [`shared_rates`]), with 1/C_m taken once.
+    /// exponentials instead of six (see `shared_rates`), with 1/C_m taken once.
     #[inline(always)]
     fn linear_lanes(p: &HhLanes, s: &[F4; 4], input: F4) -> [(F4, F4); 4] {
         let [v, m, n, h] = *s;
