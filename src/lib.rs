@@ -7,6 +7,11 @@
 //! ([`figures`]) and rounded views → Tera Markdown chapters rendered with MathML
 //! ([`render`]) → the page → [`output`], the only writer, which builds the report beside the
 //! target folder and swaps it in only when everything succeeded. [`build_report`] runs it all.
+//!
+//! The stages up to the results (configuration, models, analyses, network, experiments) are
+//! compiled as their own, fully optimised crate, `neuroreport_core` (`src/core.rs`), and
+//! re-exported here under the same paths; this crate adds the figures, the rendering and the
+//! writer, and is compiled without optimisation (see `Cargo.toml`).
 
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]

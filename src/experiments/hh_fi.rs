@@ -247,22 +247,21 @@ mod tests {
         // about the whole curve.
         let cfg = HhConfig::default();
         let area_cm2 = cfg.area_um2 * 1e-8;
-        use rayon::prelude::*;
-        let differing: Vec<(f64, usize, usize)> = (0..cfg.n_neurons)
-            .into_par_iter()
-            .filter_map(|k| {
-                let i = cfg.i_max_na * k as f64 / cfg.n_neurons as f64 * 1e-3 / area_cm2;
-                // The lane path, as the report's converged curve is run.
-                let run = |dt| {
-                    conductance::run_lanes(&model, model.brian2_initial_state(), &[i], &at(dt))
-                        .remove(0)
-                        .unwrap()
-                        .len()
-                };
-                let (a, b) = (run(cfg.dt_converged_ms), run(cfg.dt_converged_ms / 2.0));
-                (a != b).then_some((i, a, b))
-            })
-            .collect();
+        let differing: Vec<(f64, usize, usize)> = par::map_range(cfg.n_neurons, |k| {
+            let i = cfg.i_max_na * k as f64 / cfg.n_neurons as f64 * 1e-3 / area_cm2;
+            // The lane path, as the report's converged curve is run.
+            let run = |dt| {
+                conductance::run_lanes(&model, model.brian2_initial_state(), &[i], &at(dt))
+                    .remove(0)
+                    .unwrap()
+                    .len()
+            };
+            let (a, b) = (run(cfg.dt_converged_ms), run(cfg.dt_converged_ms / 2.0));
+            (a != b).then_some((i, a, b))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         assert!(differing.is_empty(), "counts change at {differing:?}");
     }
 }

@@ -388,8 +388,8 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
         restarts: wide.to_vec(),
     };
     let (lo, hi) = extent(&data);
-    let shown = par::map(&choose_shown(&small, &wide), |(title, is_wide, restart)| {
-        let (is_wide, restart) = (*is_wide, *restart);
+    let chosen = choose_shown(&small, &wide);
+    let shown = par::map(&chosen, |&(ref title, is_wide, restart)| {
         let group = if is_wide { &wide } else { &small };
         let boundary = boundary::trace(&group.restarts[restart].trained.net, lo, hi);
         let margin = boundary::margin(&boundary, data.x.iter().copied());
