@@ -8,9 +8,9 @@
 //! The functions that read or write TOML ([`Config::from_file`], [`Config::to_toml`],
 //! [`annotated_toml`], [`Config::validate`], which quotes a key's default from the defaults'
 //! TOML) are `#[inline]`: their code, with serde's code for every configuration type that
-//! they instantiate, is then compiled in the crate that calls them (the binary, built without
-//! optimisation: they run once) and not in `neuroreport_core`, whose every line LLVM
-//! optimises. Nothing in this crate calls them outside its tests.
+//! they instantiate, is then compiled in the crate that calls them (`neuroreport`, built
+//! without optimisation: they run once per report) and not in `neuroreport_core`, whose every
+//! line LLVM optimises. Nothing in `neuroreport_core` calls them outside its tests.
 
 pub mod budget;
 mod keys;
