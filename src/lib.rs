@@ -75,7 +75,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
             bytes: f.svg.clone().into_bytes(),
         });
     }
-    for (stem, csv) in render::data_files(&results) {
+    for (stem, csv) in render::data_files(&results, cfg) {
         files.push(OutputFile {
             path: format!("data/{stem}.csv"),
             bytes: csv.into_bytes(),

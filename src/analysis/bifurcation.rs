@@ -26,7 +26,7 @@
 //! analysis of many models costs a fraction of one model after another.
 
 use crate::analysis::linalg::{self, Square};
-use crate::analysis::sim::{Sim, join};
+use crate::analysis::sim::Sim;
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LaneModel, Model, V_BOUND_MV, settled_at_rest};
 use crate::simd::Isa;
@@ -126,7 +126,7 @@ pub struct Scan {
 }
 
 impl Scan {
-    fn grid(&self) -> impl Iterator<Item = f64> + '_ {
+    pub(crate) fn grid(&self) -> impl Iterator<Item = f64> + '_ {
         let n = ((self.v_hi - self.v_lo) / self.step).ceil() as usize;
         (0..=n).map(move |k| (self.v_lo + k as f64 * self.step).min(self.v_hi))
     }
@@ -136,7 +136,7 @@ impl Scan {
 const BISECTIONS: usize = 60;
 
 /// Bisection for a sign change of `f` on [lo, hi] (f(lo) and f(hi) of opposite signs).
-fn bisect(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
+pub(crate) fn bisect(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
     let f_lo = f(lo);
     for _ in 0..BISECTIONS {
         let mid = 0.5 * (lo + hi);
@@ -306,6 +306,9 @@ pub struct Track<const N: usize> {
     /// Lowest and highest V over the last interspike interval (or the whole run without two
     /// spikes), mV.
     pub v_range_mv: (f64, f64),
+    /// The run ended early, settled on a stable equilibrium
+    /// ([`conductance::settled_at_rest`]).
+    pub settled: bool,
 }
 
 impl<const N: usize> Track<N> {
@@ -517,6 +520,7 @@ impl Tracker {
             spikes_ms: self.spikes,
             state: s,
             v_range_mv,
+            settled: self.settled,
         }
     }
 }
@@ -684,59 +688,44 @@ pub struct Classification {
     /// A firing cycle, reached from above, goes on `probe` below the current where rest is
     /// lost: rest and firing coexist there.
     pub cycle_below: bool,
-    /// For a Hopf point: the orbit `probe` above it, started at rest, fires full spikes (the
-    /// oscillation is born with a finite amplitude).
+    /// For a Hopf point: the orbit `probe` above it, started at the rest just below, fires a
+    /// full spike (the oscillation does not stay small: it is born with a finite amplitude).
     pub spikes_just_above: bool,
 }
 
 /// Classifies how rest is lost. A fold is a SNIC unless a firing cycle, reached from above
 /// the fold, still fires `probe` below it (then the saddle-node is off the invariant circle).
 /// A Hopf point is subcritical when a firing cycle coexists with the stable rest `probe`
-/// below it, or when the orbit `probe` above it, started from the rest state just below,
-/// fires full spikes (a cycle born with finite amplitude); supercritical when neither (the
-/// oscillation grows from zero amplitude). `start` is a state from which the model fires at
-/// `loss + above`; `rest_below` is the equilibrium state just below the loss.
+/// below it, or when the orbit `probe` above it, started from the rest just below, fires full
+/// spikes (`spikes_just_above`, from [`crate::analysis::walk::confirm`]); supercritical when
+/// neither (the oscillation stays small). `start` is a state from which the model fires at
+/// `loss + above`.
 #[allow(clippy::too_many_arguments)]
 pub async fn classify<M: LaneModel<N> + Copy, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     loss: &RestLoss,
     start: [f64; N],
-    rest_below: [f64; N],
+    spikes_just_above: bool,
     above: f64,
     probe: f64,
     c: &CycleSettings,
 ) -> Result<Classification, NumericalError> {
     let i_loss = loss.current();
-    // The two probes are independent: their runs go on side by side. An error of the first
-    // is reported before one of the second, as if they ran in turn.
-    let below = async {
-        let on_cycle = sim
-            .track(
-                m,
-                start,
-                i_loss + above,
-                c.dt_ms,
-                c.settle_ms,
-                c.threshold_mv,
-            )
-            .await?;
-        Ok::<_, NumericalError>(
-            sustained(sim, m, on_cycle.state, i_loss - probe, c)
-                .await?
-                .is_some(),
+    let on_cycle = sim
+        .track(
+            m,
+            start,
+            i_loss + above,
+            c.dt_ms,
+            c.settle_ms,
+            c.threshold_mv,
         )
-    };
-    let just_above = async {
-        Ok::<_, NumericalError>(match loss {
-            RestLoss::Hopf(_) => sustained(sim, m, rest_below, i_loss + probe, c)
-                .await?
-                .is_some(),
-            RestLoss::Fold(_) => false,
-        })
-    };
-    let (cycle_below, spikes_just_above) = join(below, just_above).await;
-    let (cycle_below, spikes_just_above) = (cycle_below?, spikes_just_above?);
+        .await?;
+    let cycle_below = sustained(sim, m, on_cycle.state, i_loss - probe, c)
+        .await?
+        .is_some();
+    let spikes_just_above = spikes_just_above && matches!(loss, RestLoss::Hopf(_));
     let bifurcation = match loss {
         RestLoss::Fold(_) if cycle_below => OnsetBifurcation::SaddleNodeOffCircle,
         RestLoss::Fold(_) => OnsetBifurcation::Snic,

@@ -7,3 +7,4 @@ pub mod linalg;
 pub mod phase;
 pub mod sim;
 pub mod stats;
+pub mod walk;

@@ -461,7 +461,7 @@ impl<'a> Protocol<'a> {
         let excitability = bifurcation.map(Excitability::of);
         // A SNIC's rheobase is the fold itself, where the rate is zero; a finite run only
         // sees the rate once it is above about 1/duration.
-        let (rheobase, onset_rate_hz) = match (bifurcation, analysis.fold) {
+        let (rheobase, onset_rate_hz) = match (bifurcation, analysis.onset_fold()) {
             (Some(OnsetBifurcation::Snic), Some(fold)) => (fold.current, 0.0),
             _ => (step_rheobase, self.rate(sim, m, step_rheobase).await?),
         };

@@ -3,7 +3,7 @@
 //! (time constants, latency against interspike interval, the currents at the fold), and the
 //! branches of the bifurcation diagrams.
 
-use super::connor_stevens::{Convention, CsCurve, Excitability};
+use super::connor_stevens::{Convention, CsCurve};
 use super::onset::{self, SqrtLaw, TypeChange};
 use crate::analysis::bifurcation::{
     self, CyclePoint, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation,
@@ -62,11 +62,9 @@ pub async fn type_changes(
             let class = move |g_a: f64| async move {
                 let m = model_at(cfg, convention, g_a);
                 let Some(rest) = m.resting_state(0.0) else {
-                    return Ok(false);
+                    return Ok(None);
                 };
-                Ok(onset::classify_model(sim, &m, rest[0], cycle)
-                    .await?
-                    .is_some_and(|b| Excitability::of(b) == Excitability::TypeI))
+                onset::classify_model(sim, &m, rest[0], cycle).await
             };
             Box::pin(async move {
                 Ok(onset::type_change(lo, hi, class)
@@ -324,7 +322,7 @@ pub async fn snic_law(
     cycle: &CycleSettings,
 ) -> Result<Option<SqrtLaw>, NumericalError> {
     let a = &curve.onset.analysis;
-    match (a.bifurcation(), a.fold) {
+    match (a.bifurcation(), a.onset_fold()) {
         (Some(OnsetBifurcation::Snic), Some(fold)) => {
             let m = ConnorStevens::with_conductances(curve.g_a, curve.g_k);
             onset::sqrt_law(sim, &m, fold.current, onset::nudged(&m, a.rest_mv), cycle).await

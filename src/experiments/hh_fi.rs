@@ -102,14 +102,15 @@ async fn hh_onset_in(
     })?;
     let analysis =
         onset::analyse(sim, model, rest_mv, step_rheobase, HH_TOLERANCE_UA, &cycle).await?;
-    let (rheobase_ua_cm2, onset_rate_hz, sqrt_law) = match (analysis.bifurcation(), analysis.fold) {
-        (Some(OnsetBifurcation::Snic), Some(fold)) => (
-            fold.current,
-            0.0,
-            onset::sqrt_law(sim, model, fold.current, rest, &cycle).await?,
-        ),
-        _ => (step_rheobase, step_rate, None),
-    };
+    let (rheobase_ua_cm2, onset_rate_hz, sqrt_law) =
+        match (analysis.bifurcation(), analysis.onset_fold()) {
+            (Some(OnsetBifurcation::Snic), Some(fold)) => (
+                fold.current,
+                0.0,
+                onset::sqrt_law(sim, model, fold.current, rest, &cycle).await?,
+            ),
+            _ => (step_rheobase, step_rate, None),
+        };
     Ok(HhOnset {
         analysis,
         rheobase_ua_cm2,

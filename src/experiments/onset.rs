@@ -7,6 +7,7 @@ use crate::analysis::bifurcation::{
     self, Classification, CycleSettings, Excitable, Fold, Hopf, OnsetBifurcation, RestLoss, Scan,
 };
 use crate::analysis::sim::{Sim, join};
+use crate::analysis::walk::{self, Confirmation, FoldJump, Walk};
 use crate::error::NumericalError;
 use crate::neuron::conductance::{self, LaneModel, Method, RunSpec};
 
@@ -43,12 +44,18 @@ pub struct OnsetAnalysis {
     pub rest_leading_per_ms: f64,
     /// The fold that ends the lower (rest) branch, if I_ss has one.
     pub fold: Option<Fold>,
-    /// The Hopf point of lowest voltage on the scanned branch, if any.
+    /// The Hopf point at which the followed rest loses stability, when the onset is one
+    /// (Hopf points elsewhere on the branch, on stretches the state never rests on, do not
+    /// matter for onset and are not kept).
     pub hopf: Option<Hopf>,
-    /// How rest is lost as the current rises.
+    /// Fold jumps of the state to another stable rest before the onset ([`walk::walk`]).
+    pub jumps: Vec<FoldJump>,
+    /// How rest is lost as the current rises: the event that ends the walk.
     pub loss: Option<RestLoss>,
     /// The class of the onset and its evidence.
     pub classification: Option<Classification>,
+    /// The onset held to simulation on both sides ([`walk::confirm`]).
+    pub confirmation: Option<Confirmation>,
     /// The lowest current that sustains firing (cycle followed down from above), if found.
     pub lowest_firing_current: Option<f64>,
     /// Rate at that lowest current (Hz).
@@ -59,6 +66,14 @@ impl OnsetAnalysis {
     /// The onset bifurcation, if rest is lost in the scanned window.
     pub fn bifurcation(&self) -> Option<OnsetBifurcation> {
         self.classification.map(|c| c.bifurcation)
+    }
+
+    /// The fold at which firing starts, when the onset is at a fold.
+    pub fn onset_fold(&self) -> Option<Fold> {
+        match self.loss? {
+            RestLoss::Fold(f) => Some(f),
+            RestLoss::Hopf(_) => None,
+        }
     }
 
     /// Rest and firing coexist: the firing cycle, followed down in current, still fires more
@@ -98,15 +113,10 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
             value: rest.leading_real(),
         });
     }
-    let branch = bifurcation::rest_branch(m, &SCAN);
-    let fold = branch.folds.iter().find(|f| f.is_maximum).copied();
-    let hopf = branch.first_hopf;
-    let classification = async {
-        match &branch.loss {
-            Some(loss) => Ok(Some(classify_loss(sim, m, loss, rest0_mv, cycle).await?)),
-            None => Ok(None),
-        }
-    };
+    let fold = bifurcation::folds(m, &SCAN)
+        .into_iter()
+        .find(|f| f.is_maximum);
+    let onset = onset_of(sim, m, rest0_mv, cycle);
     // The firing cycle followed down from above the step rheobase, where a step from rest
     // reaches it; beside the classification's probes (independent of it).
     let top = rheobase + ABOVE_UA;
@@ -121,8 +131,8 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
         tolerance,
         cycle,
     );
-    let (classification, firing) = join(classification, firing).await;
-    let (classification, firing) = (classification?, firing?);
+    let (onset, firing) = join(onset, firing).await;
+    let ((walk, classification, confirmation), firing) = (onset?, firing?);
     let lowest = firing.as_ref().and_then(|f| {
         f.points
             .iter()
@@ -135,9 +145,14 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
         rest_stable: rest.stable(),
         rest_leading_per_ms: rest.leading_real(),
         fold,
-        hopf,
-        loss: branch.loss,
+        hopf: match walk.loss {
+            Some(RestLoss::Hopf(h)) => Some(h),
+            _ => None,
+        },
+        jumps: walk.jumps,
+        loss: walk.loss,
         classification,
+        confirmation,
         lowest_firing_current: lowest.map(|l| l.0),
         lowest_firing_rate_hz: lowest.map(|l| l.1),
     })
@@ -272,88 +287,131 @@ pub async fn sqrt_law<M: LaneModel<N> + Copy, const N: usize>(
     }))
 }
 
-/// The onset class alone (rest branch and the cycle probes, no continuation): what the
-/// bisection on g_A needs.
+/// An onset found by the walk, classified and confirmed by simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassifiedOnset {
+    /// The walk to the onset.
+    pub walk: Walk,
+    /// Its class and the evidence.
+    pub classification: Classification,
+    /// The simulation on both sides of it.
+    pub confirmation: Confirmation,
+}
+
+impl ClassifiedOnset {
+    /// The onset bifurcation.
+    pub fn bifurcation(&self) -> OnsetBifurcation {
+        self.classification.bifurcation
+    }
+}
+
+/// The onset class alone (the walk, the cycle probes and the confirmation, no
+/// continuation): what the bisection on g_A needs. `None` when rest is not lost in the
+/// scanned window.
 pub async fn classify_model<M: Excitable<N>, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     rest0_mv: f64,
     cycle: &CycleSettings,
-) -> Result<Option<OnsetBifurcation>, NumericalError> {
-    let branch = bifurcation::rest_branch(m, &SCAN);
-    let Some(loss) = branch.loss else {
-        return Ok(None);
-    };
-    Ok(Some(
-        classify_loss(sim, m, &loss, rest0_mv, cycle)
-            .await?
-            .bifurcation,
-    ))
+) -> Result<Option<ClassifiedOnset>, NumericalError> {
+    let (walk, classification, confirmation) = onset_of(sim, m, rest0_mv, cycle).await?;
+    Ok(classification
+        .zip(confirmation)
+        .map(|(classification, confirmation)| ClassifiedOnset {
+            walk,
+            classification,
+            confirmation,
+        }))
 }
 
-/// Classifies how rest is lost, with the probes of this module: the cycle reached from the
-/// nudged I = 0 rest, and the rest state 0.5 mV below the loss.
-async fn classify_loss<M: Excitable<N>, const N: usize>(
+/// The walk to the onset ([`walk::walk`]), its confirmation by simulation, then its class.
+async fn onset_of<M: Excitable<N>, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
-    loss: &RestLoss,
     rest0_mv: f64,
     cycle: &CycleSettings,
-) -> Result<Classification, NumericalError> {
-    let v_loss = match loss {
-        RestLoss::Fold(f) => f.v_mv,
-        RestLoss::Hopf(h) => h.v_mv,
+) -> Result<(Walk, Option<Classification>, Option<Confirmation>), NumericalError> {
+    let walk = walk::walk(sim, m, &SCAN, PROBE_UA, cycle).await?;
+    let Some(loss) = walk.loss else {
+        return Ok((walk, None, None));
     };
-    bifurcation::classify(
+    // The confirmation's run above the event tells whether a Hopf point's oscillation
+    // reaches full spikes, which the class needs.
+    let Some(confirmation) = walk::confirm(sim, m, &walk, PROBE_UA, cycle).await? else {
+        return Ok((walk, None, None));
+    };
+    let classification = bifurcation::classify(
         sim,
         m,
-        loss,
+        &loss,
         nudged(m, rest0_mv),
-        nudged(m, v_loss - 0.5),
+        confirmation.first_spike_above_ms.is_some(),
         ABOVE_UA,
         PROBE_UA,
         cycle,
     )
-    .await
+    .await?;
+    Ok((walk, Some(classification), Some(confirmation)))
 }
 
 /// Where, between two parameter values of different class, the onset turns from type II to
-/// type I: bisection on the parameter with [`classify_model`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// type I: bisection on the parameter with [`classify_model`], whose every class is held to
+/// simulation on both sides of its onset ([`walk::confirm`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeChange {
     /// Largest parameter value found type II.
     pub type_two_at: f64,
     /// Smallest parameter value found type I.
     pub type_one_at: f64,
+    /// The onset at `type_two_at`.
+    pub onset_type_two: ClassifiedOnset,
+    /// The onset at `type_one_at`.
+    pub onset_type_one: ClassifiedOnset,
 }
 
 /// Halvings of the bisection for a type change.
 pub const TYPE_CHANGE_BISECTIONS: usize = 12;
 
-/// Bisects `[lo, hi]` (classes differ at the ends) for the change of class; `class(p)` is
-/// true for type I.
-pub async fn type_change<F: Future<Output = Result<bool, NumericalError>>>(
+/// Bisects `[lo, hi]` for the change of class; `class(p)` is the onset at parameter `p`.
+/// `None` when both ends have the same type, or an end or midpoint has no onset.
+pub async fn type_change<F: Future<Output = Result<Option<ClassifiedOnset>, NumericalError>>>(
     mut lo: f64,
     mut hi: f64,
     class: impl Fn(f64) -> F,
 ) -> Result<Option<TypeChange>, NumericalError> {
     let (c_lo, c_hi) = join(class(lo), class(hi)).await;
-    let (c_lo, c_hi) = (c_lo?, c_hi?);
-    if c_lo == c_hi {
+    let (Some(mut c_lo), Some(mut c_hi)) = (c_lo?, c_hi?) else {
+        return Ok(None);
+    };
+    let type_one_lo = c_lo.bifurcation().is_type_one();
+    if type_one_lo == c_hi.bifurcation().is_type_one() {
         return Ok(None);
     }
     for _ in 0..TYPE_CHANGE_BISECTIONS {
         let mid = 0.5 * (lo + hi);
-        if class(mid).await? == c_lo {
-            lo = mid;
+        let Some(c) = class(mid).await? else {
+            return Ok(None);
+        };
+        if c.bifurcation().is_type_one() == type_one_lo {
+            (lo, c_lo) = (mid, c);
         } else {
-            hi = mid;
+            (hi, c_hi) = (mid, c);
         }
     }
-    let (type_two_at, type_one_at) = if c_hi { (lo, hi) } else { (hi, lo) };
-    Ok(Some(TypeChange {
-        type_two_at,
-        type_one_at,
+    Ok(Some(if type_one_lo {
+        TypeChange {
+            type_two_at: hi,
+            type_one_at: lo,
+            onset_type_two: c_hi,
+            onset_type_one: c_lo,
+        }
+    } else {
+        TypeChange {
+            type_two_at: lo,
+            type_one_at: hi,
+            onset_type_two: c_lo,
+            onset_type_one: c_hi,
+        }
     }))
 }
 

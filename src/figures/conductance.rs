@@ -387,7 +387,42 @@ pub const ONSET_COLUMNS: &[&str] = &[
     "excitability_type",
 ];
 
+/// Columns of `cs_type_change.csv`: where the onset changes type along g_A, in each
+/// convention, with the onset classes on either side.
+pub const TYPE_CHANGE_COLUMNS: &[&str] = &[
+    "convention",
+    "g_a_ms_cm2",
+    "g_k_ms_cm2",
+    "onset_below",
+    "onset_above",
+];
+
+/// `cs_type_change.csv`: a row per type change, at the middle of its bisection bracket; the
+/// onset below and above it in g_A.
+pub fn type_change_csv(cfg: &crate::config::CsConfig, cs: &CsResult) -> String {
+    let rows = cs.type_changes.iter().map(|t| {
+        let c = &t.change;
+        let g_a = 0.5 * (c.type_two_at + c.type_one_at);
+        let g_k = crate::experiments::cs_analysis::model_at(cfg, t.convention, g_a).g_k;
+        let (below, above) = if c.type_two_at < c.type_one_at {
+            (&c.onset_type_two, &c.onset_type_one)
+        } else {
+            (&c.onset_type_one, &c.onset_type_two)
+        };
+        vec![
+            t.convention.id().to_string(),
+            fmt(g_a),
+            fmt(g_k),
+            below.bifurcation().id().to_string(),
+            above.bifurcation().id().to_string(),
+        ]
+    });
+    style::csv(TYPE_CHANGE_COLUMNS, rows)
+}
+
 /// One row of [`ONSET_COLUMNS`]; empty fields where there is no fold, Hopf point or class.
+/// The Hopf column holds the Hopf point at which the followed rest loses stability, when
+/// the onset is one.
 pub fn onset_row(
     convention: &str,
     g_a: f64,

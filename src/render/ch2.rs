@@ -294,8 +294,11 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
         Table {
             id: "tab:cs-onset",
             caption: "Onset of firing of every model of the sweep (currents in µA/cm²): the \
-                      I = 0 rest, the fold ending the rest branch and the Hopf point of lowest \
-                      voltage (none if absent), the bifurcation through which rest is lost, the \
+                      I = 0 rest, the fold ending the lower rest branch, the Hopf point at which \
+                      the rest the state follows loses stability (none when firing starts at a \
+                      fold: Hopf points on stretches the state never rests on do not decide the \
+                      onset), the bifurcation through which rest is lost (every one confirmed \
+                      by simulation on both sides), the \
                       rheobase (the fold for a SNIC, else the lowest current a step from rest \
                       fires at), the rate there (Hz), the lowest current that sustains firing \
                       (the cycle followed down) and the excitability type."
@@ -330,8 +333,9 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
 }
 
 /// Data files of the chapter that belong to no figure: `hh_onset.csv`, the onset of brian2's
-/// Hodgkin–Huxley example in the columns of `cs_onset.csv` (currents in µA/cm²).
-pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
+/// Hodgkin–Huxley example in the columns of `cs_onset.csv` (currents in µA/cm²), and
+/// `cs_type_change.csv`, where the onset changes type along g_A.
+pub fn data_files(r: &Results, cfg: &Config) -> Vec<(&'static str, String)> {
     let h = &r.hh.onset;
     let model = crate::neuron::hodgkin_huxley::HodgkinHuxley::default();
     let row = conductance::onset_row(
@@ -342,10 +346,16 @@ pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
         h.rheobase_ua_cm2,
         h.onset_rate_hz,
     );
-    vec![(
-        "hh_onset",
-        crate::figures::style::csv(conductance::ONSET_COLUMNS, std::iter::once(row)),
-    )]
+    vec![
+        (
+            "hh_onset",
+            crate::figures::style::csv(conductance::ONSET_COLUMNS, std::iter::once(row)),
+        ),
+        (
+            "cs_type_change",
+            conductance::type_change_csv(&cfg.cs, &r.cs),
+        ),
+    ]
 }
 
 /// The chapter's figures.

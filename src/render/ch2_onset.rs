@@ -90,6 +90,20 @@ pub struct ChangeRow {
     g_a: String,
     lo: String,
     hi: String,
+    /// The onsets on either side, by name.
+    below: &'static str,
+    above: &'static str,
+    /// At the type II end, the state's jump past the first fold to another rest, if any.
+    jump: Option<JumpView>,
+}
+
+/// A fold jump at the type II end of a type change: past the fold the state settles on a
+/// depolarised rest, and firing starts later at that rest's Hopf point.
+#[derive(Debug, Serialize)]
+pub struct JumpView {
+    fold_current: String,
+    to_v_mv: String,
+    onset_current: String,
 }
 
 /// The onset part of chapter 2's view.
@@ -286,11 +300,27 @@ pub fn view(r: &Results) -> OnsetView {
         changes: cs
             .type_changes
             .iter()
-            .map(|t| ChangeRow {
-                convention: convention_name(t.convention),
-                g_a: fixed(0.5 * (t.change.type_two_at + t.change.type_one_at), 2),
-                lo: fixed(t.change.type_two_at, 3),
-                hi: fixed(t.change.type_one_at, 3),
+            .map(|t| {
+                let c = &t.change;
+                let (below, above) = if c.type_two_at < c.type_one_at {
+                    (&c.onset_type_two, &c.onset_type_one)
+                } else {
+                    (&c.onset_type_one, &c.onset_type_two)
+                };
+                let two = &c.onset_type_two;
+                ChangeRow {
+                    convention: convention_name(t.convention),
+                    g_a: fixed(0.5 * (c.type_two_at + c.type_one_at), 2),
+                    lo: fixed(c.type_two_at, 3),
+                    hi: fixed(c.type_one_at, 3),
+                    below: below.bifurcation().name(),
+                    above: above.bifurcation().name(),
+                    jump: two.walk.jumps.first().map(|j| JumpView {
+                        fold_current: fixed(j.fold.current, 3),
+                        to_v_mv: fixed(j.to_v_mv, 1),
+                        onset_current: fixed(two.confirmation.current, 3),
+                    }),
+                }
             })
             .collect(),
         law: cs.snic_law.as_ref().map(law_view),

@@ -180,9 +180,9 @@ pub fn figures(results: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
 }
 
 /// Data files that belong to no figure, as (file stem, CSV), in a fixed order.
-pub fn data_files(results: &Results) -> Vec<(&'static str, String)> {
+pub fn data_files(results: &Results, cfg: &Config) -> Vec<(&'static str, String)> {
     let mut files = ch1::data_files(results);
-    files.extend(ch2::data_files(results));
+    files.extend(ch2::data_files(results, cfg));
     files
 }
 
