@@ -348,6 +348,22 @@ fn has_staging_marker(dir: &Path) -> bool {
         && fs::read(&marker).is_ok_and(|b| b == STAGING_MARKER_TEXT.as_bytes())
 }
 
+/// Whether `dir` holds nothing but a marker cut short (a prefix of its text, maybe empty): a
+/// staging folder whose build stopped while writing the marker, its first file.
+fn holds_only_a_cut_marker(dir: &Path) -> bool {
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let only_marker = match (entries.next(), entries.next()) {
+        (Some(Ok(e)), None) => e.file_name() == STAGING_MARKER,
+        _ => false,
+    };
+    let marker = dir.join(STAGING_MARKER);
+    only_marker
+        && fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file())
+        && fs::read(&marker).is_ok_and(|b| STAGING_MARKER_TEXT.as_bytes().starts_with(&b))
+}
+
 /// A leftover beside the target that is provably this program's.
 enum Leftover {
     /// A staging folder (marker inside): every entry in it was written by a build.
@@ -364,7 +380,7 @@ fn classify_leftover(path: &Path) -> Result<Option<Leftover>, Error> {
     if !meta.is_dir() {
         return Ok(None);
     }
-    if has_staging_marker(path) {
+    if has_staging_marker(path) || holds_only_a_cut_marker(path) {
         return Ok(Some(Leftover::Staging(path.to_path_buf())));
     }
     let Ok(entries) = walk(path) else {
@@ -457,8 +473,10 @@ fn remove_file_in(path: &Path) -> std::io::Result<()> {
 }
 
 /// Removes a leftover of ours: every entry of a staging folder, or exactly the files a
-/// report's manifest lists (and the manifest, and folders left empty). Anything else stays,
-/// with a warning; failures are warnings too (the new report is already in place).
+/// report's manifest lists that still have the hash it records (each file is hashed again
+/// right before it goes, so an edit made while a build ran survives), then the manifest, last,
+/// and the folders left empty. Anything else stays, with a warning; failures are warnings too
+/// (the new report is already in place).
 fn remove_leftover(leftover: &Leftover, warn: &dyn Fn(&str)) {
     let (dir, whole) = match leftover {
         Leftover::Staging(d) => (d, true),
@@ -476,9 +494,15 @@ fn remove_leftover(leftover: &Leftover, warn: &dyn Fn(&str)) {
             .ok()
             .and_then(|b| parse_manifest(&b))
     };
-    let ours =
-        |p: &str| whole || p == MANIFEST || listed.as_ref().is_some_and(|l| l.contains_key(p));
-    // Files first, then folders deepest first (reverse sorted order puts children first).
+    let unchanged = |p: &str| {
+        listed.as_ref().and_then(|l| l.get(p)).is_some_and(|hash| {
+            fs::read(dir.join(p)).is_ok_and(|bytes| &sha256::hex(&bytes) == hash)
+        })
+    };
+    let mut kept = 0;
+    // Files first, the manifest after them all (until it goes, the folder stays provably
+    // ours: a kill part-way leaves a leftover the next build can still remove), then folders
+    // deepest first (reverse sorted order puts children first).
     for (p, kind) in entries.iter().rev() {
         let path = dir.join(p);
         let result = match kind {
@@ -486,11 +510,30 @@ fn remove_leftover(leftover: &Leftover, warn: &dyn Fn(&str)) {
                 make_writable(&path);
                 continue;
             }
-            _ if ours(p) => remove_file_in(&path),
-            _ => continue,
+            _ if p == MANIFEST && !whole => continue,
+            _ if whole || unchanged(p) => remove_file_in(&path),
+            Kind::File if listed.as_ref().is_some_and(|l| l.contains_key(p.as_str())) => {
+                kept += 1;
+                warn(&format!(
+                    "kept {}: it changed after neuroreport wrote it",
+                    path.display()
+                ));
+                continue;
+            }
+            _ => {
+                kept += 1;
+                continue;
+            }
         };
         if let Err(e) = result {
+            kept += 1;
             warn(&format!("could not remove {}: {e}", path.display()));
+        }
+    }
+    if !whole && kept == 0 && entries.iter().any(|(p, _)| p == MANIFEST) {
+        let manifest = dir.join(MANIFEST);
+        if let Err(e) = remove_file_in(&manifest) {
+            warn(&format!("could not remove {}: {e}", manifest.display()));
         }
     }
     for (p, kind) in entries.iter().rev() {
@@ -817,5 +860,77 @@ mod tests {
         assert_eq!(fs::read_to_string(old.join("late.txt")).unwrap(), "mine");
         assert!(!old.join("a").exists());
         assert_eq!(warnings.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_listed_file_edited_during_a_build_is_kept_with_its_manifest() {
+        // The previous report is checked before the build; a file edited while the build
+        // runs is hashed again right before it would go, and kept, with the manifest (so the
+        // folder stays recognisable), and a warning naming it.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        write_report(
+            &out,
+            &report(&[file("data/a.csv", "1"), file("b", "2")]),
+            &no_warn,
+        )
+        .unwrap();
+        let old = dir.path().join(".report.old-1-0");
+        fs::rename(&out, &old).unwrap();
+        fs::write(old.join("data/a.csv"), "1\nmy edit\n").unwrap();
+        let warnings = RefCell::new(Vec::new());
+        remove_leftover(&Leftover::Report(old.clone()), &|m: &str| {
+            warnings.borrow_mut().push(m.to_string())
+        });
+        assert_eq!(
+            fs::read_to_string(old.join("data/a.csv")).unwrap(),
+            "1\nmy edit\n"
+        );
+        assert!(!old.join("b").exists());
+        assert!(old.join(MANIFEST).is_file());
+        let w = warnings.borrow();
+        assert!(
+            w.iter()
+                .any(|m| m.contains("a.csv") && m.contains("changed")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn the_manifest_goes_last_so_a_half_removed_report_is_still_ours() {
+        // Whatever file the removal stops at, the manifest is still there and lists the rest:
+        // the leftover is provably ours and the next build removes it.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        write_report(&out, &report(&[file("a", "1"), file("z", "2")]), &no_warn).unwrap();
+        let old = dir.path().join(".report.old-1-0");
+        fs::rename(&out, &old).unwrap();
+        // A removal interrupted after its first file.
+        fs::remove_file(old.join("z")).unwrap();
+        assert!(matches!(
+            classify_leftover(&old).unwrap(),
+            Some(Leftover::Report(_))
+        ));
+        remove_leftover(&Leftover::Report(old.clone()), &no_warn);
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn a_staging_folder_with_a_cut_marker_is_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        let staging = dir.path().join(".report.tmp-1-0");
+        fs::create_dir(&staging).unwrap();
+        fs::write(
+            staging.join(STAGING_MARKER),
+            &STAGING_MARKER_TEXT.as_bytes()[..7],
+        )
+        .unwrap();
+        let user = dir.path().join(".report.tmp-2-0");
+        fs::create_dir(&user).unwrap();
+        fs::write(user.join(STAGING_MARKER), "not our text").unwrap();
+        recover(&out, &|_: &str| {}).unwrap();
+        assert!(!staging.exists());
+        assert!(user.join(STAGING_MARKER).is_file());
     }
 }
