@@ -28,6 +28,21 @@ pub const HH_RK4_NS_PER_STEP: f64 = 110.0;
 /// runs, most of which stop early once they have the spikes for a rate, with the bifurcation
 /// analysis's share (its runs in lanes too).
 pub const CS_NS_PER_STEP: f64 = 64.0;
+/// Model time (ms) the onset analysis of brian2's Hodgkin–Huxley example simulates at
+/// `hh.dt_converged_ms`, whatever `hh.duration_ms` (the walk to the onset and its
+/// confirmation, the cycle probes and continuation, the square-root law), counted as steps of
+/// its RK4 on the default model. Four runs share a step where they run side by side, so this
+/// is an upper bound of the lane time.
+pub const HH_ONSET_MODEL_MS: f64 = 25_000.0;
+/// Cost of one step of the Hodgkin–Huxley onset analysis, ns.
+pub const HH_ONSET_NS_PER_STEP: f64 = 150.0;
+/// Model time (ms) the onset analyses of the Connor–Stevens sweep simulate per model at
+/// `cs.dt_ms`, whatever `cs.duration_ms` (the analyses, the type-change bisections and the
+/// diagrams, spread over the sweep's models), counted as for [`HH_ONSET_MODEL_MS`].
+pub const CS_ONSET_MODEL_MS: f64 = 20_000.0;
+/// Cost of one step of the Connor–Stevens onset analyses, ns.
+pub const CS_ONSET_NS_PER_STEP: f64 = 80.0;
+
 /// Cost of one training sample through one hidden unit for one epoch (forward and backward),
 /// ns.
 pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.5;
@@ -77,6 +92,7 @@ pub fn estimate(cfg: &Config) -> Vec<Estimate> {
     let cs_run = steps(cs.duration_ms, cs.dt_ms);
     let cs_steps = models * (currents + cs_onset_runs(cfg)) * cs_run
         + currents * (2.0 * cs_run + steps(cs.duration_ms, cs.brian2_dt_ms));
+    let cs_analysis_steps = models * steps(CS_ONSET_MODEL_MS, cs.dt_ms);
     let m = &cfg.mlp;
     let n_train = cfg.circles.n_samples as f64 * (1.0 - cfg.circles.test_size);
     let training = n_train
@@ -106,16 +122,18 @@ pub fn estimate(cfg: &Config) -> Vec<Estimate> {
         Estimate {
             experiment: "hh_fi",
             keys: "hh.n_neurons, hh.duration_ms, hh.dt_ms, hh.dt_converged_ms",
-            core_seconds: h.n_neurons as f64
+            core_seconds: (h.n_neurons as f64
                 * (steps(h.duration_ms, h.dt_ms) * HH_EXP_EULER_NS_PER_STEP
                     + steps(h.duration_ms, h.dt_converged_ms) * HH_RK4_NS_PER_STEP)
+                + steps(HH_ONSET_MODEL_MS, h.dt_converged_ms) * HH_ONSET_NS_PER_STEP)
                 * ns,
         },
         Estimate {
             experiment: "connor_stevens",
             keys: "cs.g_a_values, cs.i_min, cs.i_max, cs.i_step, cs.duration_ms, cs.dt_ms, \
                    cs.brian2_dt_ms, cs.rheobase_tolerance",
-            core_seconds: cs_steps * CS_NS_PER_STEP * ns,
+            core_seconds: (cs_steps * CS_NS_PER_STEP + cs_analysis_steps * CS_ONSET_NS_PER_STEP)
+                * ns,
         },
         Estimate {
             experiment: "mlp",
@@ -220,6 +238,23 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("--allow-long"), "{msg}");
+    }
+
+    #[test]
+    fn the_onset_analyses_count_at_their_step_whatever_the_duration() {
+        // The analyses simulate fixed spans of model time at hh.dt_converged_ms and cs.dt_ms:
+        // a tiny duration does not make a fine step cheap.
+        let mut cfg = Config::default();
+        cfg.hh.duration_ms = 1.0;
+        cfg.hh.dt_ms = 1e-4;
+        cfg.hh.dt_converged_ms = 1e-4;
+        let hh = estimate(&cfg)[3].core_seconds;
+        assert!(hh > 30.0, "{hh}");
+        let mut cfg = Config::default();
+        cfg.cs.duration_ms = 250.0;
+        cfg.cs.dt_ms = 2e-4;
+        let cs = estimate(&cfg)[4].core_seconds;
+        assert!(cs > 100.0, "{cs}");
     }
 
     #[test]

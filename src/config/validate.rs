@@ -243,6 +243,11 @@ impl Config {
         check_step("hh.dt_ms", h.dt_ms, "hh.duration_ms", h.duration_ms)?;
         check_step("hh.dt_converged_ms", h.dt_converged_ms, "hh.dt_ms", h.dt_ms)?;
         check_steps("hh", h.n_neurons, h.duration_ms, h.dt_converged_ms)?;
+        check_analysis_steps(
+            "hh.dt_converged_ms",
+            h.dt_converged_ms,
+            super::budget::HH_ONSET_MODEL_MS,
+        )?;
 
         let cs = &self.cs;
         check_list("cs.g_a_values", &cs.g_a_values, 0.0, 500.0, (1, 20))?;
@@ -283,6 +288,12 @@ impl Config {
         check_range("cs.trace_ms", cs.trace_ms, 0.0, 10_000.0, false)?;
         let runs = 2 * cs.g_a_values.len() * (((cs.i_max - cs.i_min) / cs.i_step) as usize + 40);
         check_steps("cs", runs, cs.duration_ms, cs.dt_ms)?;
+        let models = (2 * cs.g_a_values.len() + 1) as f64;
+        check_analysis_steps(
+            "cs.dt_ms",
+            cs.dt_ms,
+            models * super::budget::CS_ONSET_MODEL_MS,
+        )?;
 
         let c = &self.circles;
         check_count("circles.n_samples", c.n_samples, 4, 1_000_000)?;
@@ -398,6 +409,23 @@ fn check_step(key: &str, dt: f64, duration_key: &str, duration: f64) -> Result<(
     Ok(())
 }
 
+/// Refuses a step at which the onset analyses, which simulate `model_ms` of model time whatever
+/// the durations, would need over 2·10¹¹ steps.
+fn check_analysis_steps(key: &str, dt_ms: f64, model_ms: f64) -> Result<(), ConfigError> {
+    let steps = (model_ms / dt_ms).ceil();
+    if steps > 2e11 {
+        return Err(invalid(
+            key,
+            dt_ms,
+            format!(
+                "the onset analysis simulates about {model_ms} ms of model time at this step, \
+                 {steps:.3e} steps (limit 2e11); use a larger time step"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses runs whose neuron-steps would take unreasonably long (over 2·10¹¹ steps).
 fn check_steps(
     section: &str,
@@ -443,6 +471,22 @@ mod tests {
         cfg.qif.v_reset = 20.0;
         let msg = cfg.validate().unwrap_err().to_string();
         assert!(msg.starts_with("config key `qif.v_reset` = 20.0"), "{msg}");
+    }
+
+    #[test]
+    fn a_tiny_converged_step_is_refused_for_the_onset_analysis() {
+        // A run of 1e-300 ms has few steps, but the onset analysis simulates seconds of
+        // model time at hh.dt_converged_ms: without this check it never ends.
+        let mut cfg = Config::default();
+        cfg.hh.n_neurons = 2;
+        cfg.hh.duration_ms = 1e-300;
+        cfg.hh.dt_ms = 1e-300;
+        cfg.hh.dt_converged_ms = 1e-300;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("hh.dt_converged_ms") && e.contains("onset analysis"),
+            "{e}"
+        );
     }
 
     #[test]
