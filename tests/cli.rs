@@ -270,6 +270,13 @@ fn bad_files_and_paths_exit_with_clear_messages() {
     std::fs::write(d.join("latin1.toml"), b"seed = 1 # caf\xe9\n").unwrap();
     std::fs::write(d.join("taken"), "a file").unwrap();
     std::fs::write(d.join("small.toml"), SMALL).unwrap();
+    // A comment of 2 MB: valid TOML, but more than any configuration needs.
+    std::fs::write(d.join("huge.toml"), "#".repeat(2 << 20)).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(d.join("fifo.toml"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
     let cases: &[(&[&str], i32, &str)] = &[
         (
             &["--config", "missing.toml", "-q"],
@@ -279,7 +286,26 @@ fn bad_files_and_paths_exit_with_clear_messages() {
         (
             &["--config", "folder.toml", "-q"],
             2,
-            "error: cannot read config file folder.toml: Is a directory (os error 21)\n",
+            "error: cannot read config file folder.toml: not a regular file (a folder, FIFO or \
+             device cannot be a configuration)\n",
+        ),
+        (
+            &["--config", "/dev/zero", "-q"],
+            2,
+            "error: cannot read config file /dev/zero: not a regular file (a folder, FIFO or \
+             device cannot be a configuration)\n",
+        ),
+        (
+            &["--config", "fifo.toml", "-q"],
+            2,
+            "error: cannot read config file fifo.toml: not a regular file (a folder, FIFO or \
+             device cannot be a configuration)\n",
+        ),
+        (
+            &["--config", "huge.toml", "-q"],
+            2,
+            "error: cannot read config file huge.toml: larger than 1048576 bytes, which no \
+             configuration needs\n",
         ),
         (
             &["--config", "latin1.toml", "-q"],

@@ -363,14 +363,46 @@ pub enum ConfigError {
     },
 }
 
+/// Largest configuration file read (bytes): the full configuration with every comment is
+/// a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Reads a regular file of at most [`MAX_CONFIG_BYTES`]. A FIFO, a device (`/dev/zero`) or a
+/// folder is refused before it is opened (opening a FIFO would wait for a writer), and a file
+/// is read only up to one byte past the limit, so nothing unbounded is read.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let regular = |m: &std::fs::Metadata| -> Result<(), String> {
+        if m.is_file() {
+            Ok(())
+        } else {
+            Err("not a regular file (a folder, FIFO or device cannot be a configuration)".into())
+        }
+    };
+    regular(&std::fs::metadata(path).map_err(|e| e.to_string())?)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // Checked again on the opened file: the path may have been replaced in between.
+    regular(&file.metadata().map_err(|e| e.to_string())?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes, which no configuration needs"
+        ));
+    }
+    Ok(bytes)
+}
+
 impl Config {
     /// Reads a TOML file of overrides on top of the defaults, then validates the result.
     #[inline] // compiled where it is called (module docs)
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ConfigError::Read {
+        let bytes = read_bounded(path).map_err(|reason| ConfigError::Read {
             path: shown.clone(),
-            reason: e.to_string(),
+            reason,
         })?;
         let text = String::from_utf8(bytes).map_err(|e| ConfigError::Read {
             path: shown.clone(),
