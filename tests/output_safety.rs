@@ -255,6 +255,32 @@ fn check_follows_no_links_and_escapes_control_characters() {
 }
 
 #[test]
+fn check_reports_an_added_folder_and_a_huge_file_without_reading_it() {
+    let dir = setup();
+    let d = dir.path();
+    assert!(build(d, "report").status.success());
+    std::fs::create_dir_all(d.join("report/extra/inner")).unwrap();
+    // A sparse file of 3 GB: --check must decide from its size, not read it.
+    let big = std::fs::File::create(d.join("report/data/lif_fi.csv")).unwrap();
+    big.set_len(3 << 30).unwrap();
+    let out = neuroreport(&["--config", "tiny.toml", "--check", "-q"], d);
+    let (code, stderr) = code_and_stderr(&out);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("extra: not produced by the code"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("extra/inner: not produced by the code"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("data/lif_fi.csv: contents differ"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn check_of_a_missing_folder_is_a_usage_error() {
     let dir = setup();
     let (code, stderr) = code_and_stderr(&neuroreport(
