@@ -605,6 +605,55 @@ fn create_staging(parent: &Path, name: &str) -> Result<PathBuf, Error> {
     ))
 }
 
+/// Gives the new report in `staging` the access of the folder `old` it replaces: the folder's
+/// mode on every folder, the mode of the old manifest on every file, and the old folder's
+/// owner and group where the process may set them (best effort: a private report stays
+/// private, a shared one shared). Nothing to do where the OS has no such modes.
+#[cfg(unix)]
+fn keep_access(old: &Path, staging: &Path, files: &[OutputFile]) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(dir_meta) = fs::symlink_metadata(old) else {
+        return;
+    };
+    let file_mode = fs::symlink_metadata(old.join(MANIFEST))
+        .map(|m| m.mode() & 0o7777)
+        .unwrap_or(dir_meta.mode() & 0o666);
+    let dir_mode = dir_meta.mode() & 0o7777;
+    let owner = (dir_meta.uid(), dir_meta.gid());
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in files {
+        let path = staging.join(&f.path);
+        let _ = std::os::unix::fs::chown(&path, Some(owner.0), Some(owner.1));
+        let _ = fs::set_permissions(&path, fs::Permissions::from_mode(file_mode));
+        let mut dir = Path::new(&f.path).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            dirs.insert(d.to_path_buf());
+            dir = d.parent();
+        }
+    }
+    // Deepest first, the staging folder itself last.
+    for d in dirs
+        .iter()
+        .rev()
+        .map(|d| staging.join(d))
+        .chain([staging.to_path_buf()])
+    {
+        let _ = std::os::unix::fs::chown(&d, Some(owner.0), Some(owner.1));
+        let _ = fs::set_permissions(&d, fs::Permissions::from_mode(dir_mode));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_access(_: &Path, _: &Path, _: &[OutputFile]) {}
+
+/// Flushes a folder's entries to disk (best effort; where folders cannot be opened this is a
+/// no-op).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// Writes a file that must not exist yet (never overwrites).
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
@@ -613,7 +662,10 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .create_new(true)
         .open(path)
         .map_err(io("cannot write", path))?;
-    f.write_all(bytes).map_err(io("cannot write", path))
+    f.write_all(bytes).map_err(io("cannot write", path))?;
+    // On disk before the swap that makes it the report: a power loss after the swap must not
+    // leave empty files in place of the old report.
+    f.sync_all().map_err(io("cannot write", path))
 }
 
 /// Writes `files` as the complete new contents of `out`, atomically replacing it (call with
@@ -633,7 +685,12 @@ pub fn write_report(out: &Path, files: &[OutputFile], warn: &dyn Fn(&str)) -> Re
         }
         // Complete: from here the folder is ours by its manifest.
         let marker = staging.join(STAGING_MARKER);
-        fs::remove_file(&marker).map_err(io("cannot remove", &marker))
+        fs::remove_file(&marker).map_err(io("cannot remove", &marker))?;
+        if target != Target::Absent {
+            keep_access(out, &staging, files);
+        }
+        sync_dir(&staging);
+        Ok(())
     })();
     if let Err(e) = result {
         remove_leftover(&Leftover::Staging(staging), warn);
@@ -932,5 +989,33 @@ mod tests {
         recover(&out, &|_: &str| {}).unwrap();
         assert!(!staging.exists());
         assert!(user.join(STAGING_MARKER).is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_report_stays_private_after_a_rebuild() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        let files = report(&[file("data/a.csv", "1"), file("b", "2")]);
+        write_report(&out, &files, &no_warn).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for p in ["data/a.csv", "b", MANIFEST] {
+            fs::set_permissions(out.join(p), fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        fs::set_permissions(out.join("data"), fs::Permissions::from_mode(0o700)).unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o700)).unwrap();
+        write_report(
+            &out,
+            &report(&[file("data/a.csv", "3"), file("b", "4")]),
+            &no_warn,
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("b")).unwrap(), "4");
+        assert_eq!(mode(&out), 0o700);
+        assert_eq!(mode(&out.join("data")), 0o700);
+        for p in ["data/a.csv", "b", MANIFEST] {
+            assert_eq!(mode(&out.join(p)), 0o600, "{p}");
+        }
     }
 }
