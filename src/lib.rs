@@ -1,5 +1,5 @@
-//! neuroreport runs the computational neuroscience homework in `specs/homework.txt` and
-//! writes a self-contained, reproducible HTML report.
+//! neuroreport runs a computational neuroscience homework (CNEURO 2022, "Neural networks:
+//! HW 1") and writes a self-contained, reproducible HTML report.
 //!
 //! The pipeline goes one way, each stage taking the previous one's typed output by
 //! reference: a checked [`config::Config`] → the experiments of [`experiments::EXPERIMENTS`],
@@ -9,22 +9,15 @@
 //! target folder and swaps it in only when everything succeeded. [`build_report`] runs it all.
 //!
 //! The stages up to the results (configuration, models, analyses, network, experiments) are
-//! compiled as their own, fully optimised crate, `neuroreport_core` (`src/core.rs`), and
-//! re-exported here under the same paths; this crate adds the figures, the rendering and the
-//! writer, and is compiled without optimisation (see `Cargo.toml`).
-
-#![warn(missing_docs)]
-#![deny(clippy::float_cmp)]
+//! the crate `neuroreport_core` (`crates/core`), re-exported here under the same paths; this
+//! crate adds the figures, the rendering and the writer.
 
 pub mod check;
 pub mod figures;
-pub mod json;
 pub mod output;
 pub mod render;
 
-pub use neuroreport_core::{
-    analysis, config, error, experiments, ml, neuron, par, seed, sha256, simd,
-};
+pub use neuroreport_core::{analysis, config, error, experiments, ml, neuron, par, seed, simd};
 
 pub use check::{Difference, check_report};
 use config::Config;
@@ -91,7 +84,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
             .iter()
             .map(|f| render::FileHash {
                 path: f.path.clone(),
-                sha256: sha256::hex(&f.bytes),
+                sha256: output::sha256_hex(&f.bytes),
             })
             .collect(),
         seeds: render::seed_rows(&results, cfg),

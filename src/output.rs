@@ -21,8 +21,6 @@
 //! (the parked report is moved back). Anything else with such a name is left alone.
 
 use crate::error::Error;
-use crate::json;
-use crate::sha256;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,19 +48,35 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// The manifest of `files`: the generator (the marker that neuroreport wrote the folder) and
-/// the SHA-256 of every file.
-pub fn manifest(files: &[OutputFile]) -> OutputFile {
-    let mut text = format!(
-        "{{\n  \"generator\": \"{GENERATOR_PREFIX}{}\",\n  \"files\": {{\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    let entries: Vec<String> = files
+/// The manifest's shape: the generator (the marker that neuroreport wrote the folder) and
+/// every file's SHA-256, by relative path. Read back strictly: any other key is refused.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    generator: String,
+    files: BTreeMap<String, String>,
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
         .iter()
-        .map(|f| format!("    \"{}\": \"{}\"", f.path, sha256::hex(&f.bytes)))
-        .collect();
-    text.push_str(&entries.join(",\n"));
-    text.push_str("\n  }\n}\n");
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The manifest of `files`: the generator and the SHA-256 of every file.
+pub fn manifest(files: &[OutputFile]) -> OutputFile {
+    let manifest = Manifest {
+        generator: format!("{GENERATOR_PREFIX}{}", env!("CARGO_PKG_VERSION")),
+        files: files
+            .iter()
+            .map(|f| (f.path.clone(), sha256_hex(&f.bytes)))
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&manifest).expect("strings always serialise");
+    text.push('\n');
     OutputFile {
         path: MANIFEST.into(),
         bytes: text.into_bytes(),
@@ -73,22 +87,10 @@ pub fn manifest(files: &[OutputFile]) -> OutputFile {
 /// exactly a `generator` string naming neuroreport and a `files` object of strings) and every
 /// path stays inside the folder.
 fn parse_manifest(bytes: &[u8]) -> Option<BTreeMap<String, String>> {
-    let mut object = json::parse(bytes)?;
-    let (Some(json::Value::String(generator)), Some(json::Value::Object(files))) =
-        (object.remove("generator"), object.remove("files"))
-    else {
-        return None;
-    };
-    if !object.is_empty() || !generator.starts_with(GENERATOR_PREFIX) {
+    let Manifest { generator, files } = serde_json::from_slice(bytes).ok()?;
+    if !generator.starts_with(GENERATOR_PREFIX) {
         return None;
     }
-    let files: BTreeMap<String, String> = files
-        .into_iter()
-        .map(|(path, hash)| match hash {
-            json::Value::String(hash) => Some((path, hash)),
-            json::Value::Object(_) => None,
-        })
-        .collect::<Option<_>>()?;
     let safe = |p: &str| {
         !p.is_empty()
             && !p.starts_with('/')
@@ -228,7 +230,7 @@ fn first_foreign(dir: &Path, entries: &[(String, Kind)]) -> Result<Option<String
                 Some(hash) => {
                     let p = dir.join(path);
                     let bytes = fs::read(&p).map_err(io("cannot read", &p))?;
-                    if &sha256::hex(&bytes) != hash {
+                    if &sha256_hex(&bytes) != hash {
                         return Ok(Some(format!(
                             "`{path}` was changed after neuroreport wrote it"
                         )));
@@ -496,7 +498,7 @@ fn remove_leftover(leftover: &Leftover, warn: &dyn Fn(&str)) {
     };
     let unchanged = |p: &str| {
         listed.as_ref().and_then(|l| l.get(p)).is_some_and(|hash| {
-            fs::read(dir.join(p)).is_ok_and(|bytes| &sha256::hex(&bytes) == hash)
+            fs::read(dir.join(p)).is_ok_and(|bytes| &sha256_hex(&bytes) == hash)
         })
     };
     let mut kept = 0;
@@ -1017,5 +1019,36 @@ mod tests {
         for p in ["data/a.csv", "b", MANIFEST] {
             assert_eq!(mode(&out.join(p)), 0o600, "{p}");
         }
+    }
+
+    #[test]
+    fn the_manifest_round_trips_any_path_and_refuses_other_shapes() {
+        // A quote or backslash in a name is escaped by the writer and read back as written.
+        let files = [file("data/a \"b\" c.csv", "1"), file("é/ü.txt", "2")];
+        let m = manifest(&files);
+        let listed = parse_manifest(&m.bytes).expect("our own manifest");
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed["data/a \"b\" c.csv"], sha256_hex(b"1"));
+        for bad in [
+            r#"{"generator": "neuroreport 0.1.0", "files": {}, "extra": 1}"#,
+            r#"{"generator": "someone else", "files": {}}"#,
+            r#"{"generator": "neuroreport 0.1.0", "files": {"a": 1}}"#,
+            r#"{"generator": "neuroreport 0.1.0", "files": {"../a": "00"}}"#,
+            r#"{"generator": "neuroreport 0.1.0", "files": {}} trailing"#,
+        ] {
+            assert!(parse_manifest(bad.as_bytes()).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sha256_matches_the_standard_test_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }
