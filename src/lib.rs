@@ -13,11 +13,14 @@
 //! crate adds the figures, the rendering and the writer.
 
 pub mod check;
+pub mod config_file;
+pub mod data_csv;
+pub mod error;
 pub mod figures;
 pub mod output;
 pub mod render;
 
-pub use neuroreport_core::{analysis, config, error, experiments, ml, neuron, par, seed, simd};
+pub use neuroreport_core::{analysis, config, experiments, ml, neuron, par, seed, simd};
 
 pub use check::{Difference, check_report};
 use config::Config;
@@ -51,7 +54,7 @@ pub fn progress_steps() -> u64 {
 
 /// Computes every file of the report, in memory, without writing anything.
 pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFile>> {
-    cfg.validate()?;
+    config_file::validate(cfg)?;
     let results = experiments::run_all(
         cfg,
         &|id| progress.step(&format!("experiment {id} done")),
@@ -79,7 +82,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let info = render::PageInfo {
         version: env!("CARGO_PKG_VERSION"),
-        config_toml: cfg.to_toml(),
+        config_toml: config_file::to_toml(cfg),
         files: files
             .iter()
             .map(|f| render::FileHash {
@@ -105,7 +108,7 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
 /// [`config::budget`]: an error (exit code 2) names the experiment, the keys that drive it and
 /// the estimate. The command line skips this with `--allow-long`.
 pub fn check_budget(cfg: &Config) -> Result<()> {
-    cfg.validate()?;
+    config_file::validate(cfg)?;
     config::budget::check(cfg).map_err(Error::Budget)
 }
 
@@ -115,7 +118,7 @@ pub fn check_budget(cfg: &Config) -> Result<()> {
 /// once), undoes what an interrupted build left behind, and checks that the folder may be
 /// replaced (see [`output`]).
 pub fn build_report(cfg: &Config, out: &Path, progress: &dyn Progress) -> Result<()> {
-    cfg.validate()?;
+    config_file::validate(cfg)?;
     // Checked before the lock too, so a refused folder gets no lock file beside it.
     output::check_target(out)?;
     let _lock = output::lock_target(out)?;

@@ -248,11 +248,13 @@ fn print(text: &str) -> Result<(), (u8, anyhow::Error)> {
 
 fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     let cfg = match &args.config {
-        Some(path) => Config::from_file(path).map_err(|e| (2, e.into()))?,
+        Some(path) => {
+            neuroreport::config_file::read(path).map_err(|e| (e.exit_code(), e.into()))?
+        }
         None => Config::default(),
     };
     if args.print_config {
-        return print(&neuroreport::config::annotated_toml(&cfg));
+        return print(&neuroreport::config_file::annotated_toml(&cfg));
     }
     if !args.allow_long {
         neuroreport::check_budget(&cfg).map_err(|e| (e.exit_code(), e.into()))?;

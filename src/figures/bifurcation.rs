@@ -226,7 +226,7 @@ pub fn cs_bifurcation(diagrams: &[Diagram]) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "model",
                 "branch",
@@ -330,7 +330,7 @@ pub fn onset_law(laws: &[(&str, &str, &SqrtLaw)]) -> Result<Figure, Error> {
             .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &["model", "current_unit", "fold_current", "offset", "rate_hz"],
             rows,
         ),
@@ -421,6 +421,6 @@ pub fn cs_ramp(r: &Ramp) -> Result<Figure, Error> {
         ),
         alt,
         svg,
-        csv: style::csv(&["direction", "current_ua_cm2", "rate_hz"], rows),
+        csv: crate::data_csv::csv(&["direction", "current_ua_cm2", "rate_hz"], rows),
     })
 }

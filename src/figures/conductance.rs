@@ -68,7 +68,7 @@ pub fn hh_fi(r: &HhFiResult, dt_ms: f64, dt_converged_ms: f64) -> Result<Figure,
             .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &["i_na", "spike_count", "rate_hz", "rate_converged_hz"],
             rows,
         ),
@@ -144,7 +144,7 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
         ),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &["g_a_ms_cm2", "g_k_ms_cm2", "i_ua_cm2", "t_ms", "v_mv"],
             rows,
         ),
@@ -245,7 +245,7 @@ pub fn cs_sweep(r: &CsResult) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "convention",
                 "g_a_ms_cm2",
@@ -368,7 +368,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(ONSET_COLUMNS, rows),
+        csv: crate::data_csv::csv(ONSET_COLUMNS, rows),
     })
 }
 
@@ -417,7 +417,7 @@ pub fn type_change_csv(cfg: &crate::config::CsConfig, cs: &CsResult) -> String {
             above.bifurcation().id().to_string(),
         ]
     });
-    style::csv(TYPE_CHANGE_COLUMNS, rows)
+    crate::data_csv::csv(TYPE_CHANGE_COLUMNS, rows)
 }
 
 /// One row of [`ONSET_COLUMNS`]; empty fields where there is no fold, Hopf point or class.

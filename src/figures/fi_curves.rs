@@ -243,7 +243,7 @@ pub fn lif_fi(r: &LifFiResult) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(&["v0_mv", "spike_count", "rate_hz"], rows),
+        csv: crate::data_csv::csv(&["v0_mv", "spike_count", "rate_hz"], rows),
     })
 }
 
@@ -342,7 +342,7 @@ pub fn qif_fi(r: &QifFiResult, cfg: &Config) -> Result<Figure, Error> {
             .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "v0",
                 "v_reset",
@@ -492,7 +492,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
             .to_string(),
         alt,
         svg,
-        csv: style::csv(&["curve", "x", "rate_hz", "relu_hz", "sigmoid_hz"], rows),
+        csv: crate::data_csv::csv(&["curve", "x", "rate_hz", "relu_hz", "sigmoid_hz"], rows),
     })
 }
 
@@ -647,7 +647,7 @@ pub fn convergence(r: &QifFiResult) -> Result<Figure, Error> {
             .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "dt_ms",
                 "rms_relative_error",

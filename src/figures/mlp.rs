@@ -159,7 +159,7 @@ pub fn circles(r: &MlpResult, c: &CirclesConfig) -> Result<Figure, Error> {
         ),
         alt,
         svg,
-        csv: style::csv(&["split", "index", "x0", "x1", "label"], rows),
+        csv: crate::data_csv::csv(&["split", "index", "x0", "x1", "label"], rows),
     })
 }
 
@@ -311,7 +311,7 @@ pub fn decision_regions(r: &MlpResult, resolution: usize) -> Result<Figure, Erro
             .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "network", "unit", "w_x0", "w_x1", "b_hidden", "w_out", "b_out",
             ],

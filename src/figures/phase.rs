@@ -261,6 +261,6 @@ pub fn figure(r: &PhaseResult) -> Result<Figure, Error> {
             .to_string(),
         alt,
         svg,
-        csv: style::csv(&["model", "v0", "v", "tau_dv_dt"], rows),
+        csv: crate::data_csv::csv(&["model", "v0", "v", "tau_dv_dt"], rows),
     })
 }

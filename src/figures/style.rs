@@ -361,40 +361,6 @@ pub fn escape_attr(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes rows of displayable values as CSV (RFC 4180, `\n` line ends) with the given header;
-/// floats in shortest round-trip form. A field is quoted only when it holds a comma, a quote or
-/// a line break, with its quotes doubled.
-pub fn csv<R, I>(header: &[&str], rows: R) -> String
-where
-    R: IntoIterator<Item = I>,
-    I: IntoIterator<Item = String>,
-{
-    let mut out = String::new();
-    csv_record(&mut out, header.iter().copied());
-    for row in rows {
-        csv_record(&mut out, row.into_iter());
-    }
-    out
-}
-
-/// Appends one CSV record to `out`.
-fn csv_record<S: AsRef<str>>(out: &mut String, fields: impl Iterator<Item = S>) {
-    for (k, field) in fields.enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        let field = field.as_ref();
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push('\n');
-}
-
 /// A range for a logarithmic axis around positive data from `lo` to `hi`, widened by
 /// `factor` on each side. Zero, negative or non-finite ends (a loss that underflowed to 0, an
 /// error that vanished) are replaced so the axis always spans positive, finite decades:
@@ -447,7 +413,7 @@ mod tests {
             ],
         ];
         assert_eq!(
-            csv(&["model", "rate_hz", "note"], rows),
+            crate::data_csv::csv(&["model", "rate_hz", "note"], rows),
             "model,rate_hz,note\ngA=47.7 gK=20,1.5,\n\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
         );
     }

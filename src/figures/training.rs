@@ -101,7 +101,7 @@ pub fn loss_curves(r: &MlpResult) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(&["network", "epoch", "train_loss"], rows),
+        csv: crate::data_csv::csv(&["network", "epoch", "train_loss"], rows),
     })
 }
 
@@ -323,7 +323,7 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
                 .to_string(),
         alt,
         svg,
-        csv: style::csv(
+        csv: crate::data_csv::csv(
             &[
                 "hidden_units",
                 "restart",

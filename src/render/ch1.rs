@@ -589,7 +589,7 @@ pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
     });
     vec![(
         "fit_summary",
-        crate::figures::style::csv(
+        crate::data_csv::csv(
             &[
                 "curve",
                 "shape",

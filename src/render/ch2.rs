@@ -349,7 +349,7 @@ pub fn data_files(r: &Results, cfg: &Config) -> Vec<(&'static str, String)> {
     vec![
         (
             "hh_onset",
-            crate::figures::style::csv(conductance::ONSET_COLUMNS, std::iter::once(row)),
+            crate::data_csv::csv(conductance::ONSET_COLUMNS, std::iter::once(row)),
         ),
         (
             "cs_type_change",

@@ -386,16 +386,16 @@ fn read_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
 fn separate_processes_write_identical_bytes_and_check_accepts_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("small.toml"), SMALL).unwrap();
+    std::fs::write(d.join("tiny.toml"), super::common::TINY).unwrap();
     for (out, jobs) in [("a", "1"), ("b", "2")] {
         let o = neuroreport(
-            &["--config", "small.toml", "--out", out, "--jobs", jobs, "-q"],
+            &["--config", "tiny.toml", "--out", out, "--jobs", jobs, "-q"],
             d,
         );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     assert_eq!(read_tree(&d.join("a")), read_tree(&d.join("b")));
-    let ok = neuroreport(&["--config", "small.toml", "--out", "a", "--check"], d);
+    let ok = neuroreport(&["--config", "tiny.toml", "--out", "a", "--check"], d);
     assert!(ok.status.success());
     // A changed data row is found and named.
     let csv = d.join("a/data/lif_fi.csv");
@@ -404,7 +404,7 @@ fn separate_processes_write_identical_bytes_and_check_accepts_them() {
         .replacen("\n0,", "\n0.5,", 1);
     std::fs::write(&csv, text).unwrap();
     let (code, stderr) = code_and_stderr(&neuroreport(
-        &["--config", "small.toml", "--out", "a", "--check", "-q"],
+        &["--config", "tiny.toml", "--out", "a", "--check", "-q"],
         d,
     ));
     assert_eq!(code, 1);

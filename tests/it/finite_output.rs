@@ -126,7 +126,7 @@ proptest! {
                 for f in files.iter().filter(|f| f.path.ends_with(".html") || f.path.ends_with(".csv")) {
                     let text = std::str::from_utf8(&f.bytes).unwrap();
                     if let Some(found) = non_finite_token(text) {
-                        prop_assert!(false, "{}: {found}\nconfig:\n{}", f.path, cfg.to_toml());
+                        prop_assert!(false, "{}: {found}\nconfig:\n{}", f.path, neuroreport::config_file::to_toml(&cfg));
                     }
                 }
             }

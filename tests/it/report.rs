@@ -191,14 +191,14 @@ fn assert_no_non_numbers(html: &str) {
 
 #[test]
 fn bytes_do_not_depend_on_threads_or_runs() {
-    // Two runs on two threads (the shared build and the rendered-main test's are the same
-    // one, so another run here), one on one thread and one on eight.
-    let cfg = small();
-    let two = small_on_two_threads();
+    // The tiny configuration runs every experiment: twice on two threads, once on one and
+    // once on eight.
+    let cfg: Config = toml::from_str(super::common::TINY).unwrap();
     let one = build_with_threads(&cfg, 1);
+    let two = build_with_threads(&cfg, 2);
     let eight = build_with_threads(&cfg, 8);
     let again = build_with_threads(&cfg, 2);
-    for other in [two, &eight[..], &again[..]] {
+    for other in [&two, &eight, &again] {
         assert_eq!(one.len(), other.len());
         for (a, b) in one.iter().zip(other.iter()) {
             assert_eq!(a.path, b.path);

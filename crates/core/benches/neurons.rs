@@ -4,11 +4,9 @@
 //!   exponential Euler), on one thread and on all threads, in neuron-steps per second: the
 //!   exact path (one neuron at a time, the C library's exp: brian2's spike counts) and the
 //!   lane kernel (four neurons per vector, the lane math);
-//! - the Connor–Stevens F-I sweep of the report (every distinct model at every current), the
-//!   experiment as it stood when issue 13 set its goal for the sweep (the sweep, every model's
-//!   step rheobase, the step-size checks), then the whole Connor–Stevens experiment (the
-//!   sweep, every model's onset and bifurcation analysis, the step-size checks and the
-//!   traces), on one thread and on all threads.
+//! - the Connor–Stevens F-I sweep of the report (every distinct model at every current), then
+//!   the whole Connor–Stevens experiment (the sweep, every model's onset and bifurcation
+//!   analysis, the step-size checks and the traces), on one thread and on all threads.
 //!
 //! Times are medians of several runs. With `BRIAN2_PYTHON=/path/to/python` (a Python with
 //! brian2 installed), the same command also times brian2 on the same workload
@@ -153,21 +151,6 @@ fn main() {
         "  1 thread: {tsw1:.3} s; {} threads: {tsw:.3} s (×{:.2})",
         rayon::current_num_threads(),
         tsw1 / tsw
-    );
-    // The experiment as it stood when issue 13 set its goal for the sweep (0.5 s on two
-    // threads): the sweep, every model's step rheobase and the step-size checks.
-    let stage = || {
-        std::hint::black_box(connor_stevens::first_stage(&cfg.cs, &|_| {}).unwrap());
-    };
-    let tst = median_seconds(stage, 3);
-    let tst1 = one.install(|| median_seconds(stage, 3));
-    println!(
-        "Connor-Stevens sweep, step rheobases and step-size checks (the experiment when issue 13 set its 0.5 s goal):"
-    );
-    println!(
-        "  1 thread: {tst1:.3} s; {} threads: {tst:.3} s (×{:.2})",
-        rayon::current_num_threads(),
-        tst1 / tst
     );
     let tcs = median_seconds(
         || {

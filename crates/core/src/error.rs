@@ -1,5 +1,5 @@
-//! Error types of the library. Each names what failed: the config key, the model and its
-//! parameters, the template or the path. `main` prints the chain and picks the exit code.
+//! Error types of the science. Each names what failed: the config key, or the model and its
+//! parameters. The application wraps them with its own (files, figures, templates).
 
 use crate::config::ConfigError;
 
@@ -28,7 +28,7 @@ fn show_value(v: f64) -> String {
     }
 }
 
-/// Every way building the report can fail.
+/// Every way running the experiments can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The configuration is invalid (exit code 2).
@@ -43,56 +43,6 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A figure could not be drawn.
-    #[error("figure `{figure}` could not be drawn: {reason}")]
-    Figure {
-        /// The figure's label.
-        figure: String,
-        /// What the plotting library said.
-        reason: String,
-    },
-    /// A template failed to render or refers to something missing.
-    #[error("template `{template}`: {reason}")]
-    Template {
-        /// The template's name.
-        template: String,
-        /// What went wrong.
-        reason: String,
-    },
-    /// The output folder cannot be used as asked (exit code 2): it is not neuroreport's, holds
-    /// files neuroreport did not write, is a link, or another build is writing it.
-    #[error("{path}: {problem}")]
-    Target {
-        /// The folder or file concerned.
-        path: String,
-        /// What is wrong and what to do.
-        problem: String,
-    },
-    /// The work the configuration asks for exceeds the budget (exit code 2).
-    #[error("{0}")]
-    Budget(String),
-    /// Reading or writing a file failed.
-    #[error("{action} {path}")]
-    Io {
-        /// What was being done, e.g. `cannot write`.
-        action: &'static str,
-        /// The path involved.
-        path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl Error {
-    /// The process exit code for this error: 2 for bad usage, configuration or target, 1 for
-    /// a failure while building.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Config(_) | Error::Target { .. } | Error::Budget(_) => 2,
-            _ => 1,
-        }
-    }
 }
 
 /// Result with the library's [`Error`].

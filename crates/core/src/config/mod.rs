@@ -5,21 +5,17 @@
 //! checks every field against its documented range before anything runs, and returns an
 //! error that names the key, the value and the rule.
 //!
-//! The functions that read or write TOML ([`Config::from_file`], [`Config::to_toml`],
-//! [`annotated_toml`], [`Config::validate`], which quotes a key's default from the defaults'
-//! TOML) are `#[inline]`: their code, with serde's code for every configuration type that
-//! they instantiate, is then compiled in the crate that calls them (`neuroreport`, built
-//! without optimisation: they run once per report) and not in `neuroreport_core`, whose every
-//! line LLVM optimises. Nothing in `neuroreport_core` calls them outside its tests.
+//! The types derive serde's traits; reading and writing the file (TOML) is the application's
+//! (`neuroreport::config_file`), as is quoting a key's default in an error message.
 
 pub mod budget;
 mod keys;
 mod validate;
+pub use validate::shorten;
 
-pub use keys::{KEY_DOCS, annotated_toml};
+pub use keys::KEY_DOCS;
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// Everything the report depends on. Each field's doc comment gives its unit and range.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -335,22 +331,6 @@ impl Default for FitConfig {
 /// A configuration value that breaks its rule.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config file {path}: {reason}")]
-    Read {
-        /// The file.
-        path: String,
-        /// What went wrong.
-        reason: String,
-    },
-    /// The file is not valid TOML for this schema.
-    #[error("invalid config file {path}: {reason}")]
-    Parse {
-        /// The file.
-        path: String,
-        /// The parser's message (with line and column).
-        reason: String,
-    },
     /// A value is outside its range.
     #[error("config key `{key}` = {value}: {rule}")]
     Invalid {
@@ -361,73 +341,4 @@ pub enum ConfigError {
         /// The rule it breaks and how to fix it.
         rule: String,
     },
-}
-
-/// Largest configuration file read (bytes): the full configuration with every comment is
-/// a few kilobytes.
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
-
-/// Reads a regular file of at most [`MAX_CONFIG_BYTES`]. A FIFO, a device (`/dev/zero`) or a
-/// folder is refused before it is opened (opening a FIFO would wait for a writer), and a file
-/// is read only up to one byte past the limit, so nothing unbounded is read.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let regular = |m: &std::fs::Metadata| -> Result<(), String> {
-        if m.is_file() {
-            Ok(())
-        } else {
-            Err("not a regular file (a folder, FIFO or device cannot be a configuration)".into())
-        }
-    };
-    regular(&std::fs::metadata(path).map_err(|e| e.to_string())?)?;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    // Checked again on the opened file: the path may have been replaced in between.
-    regular(&file.metadata().map_err(|e| e.to_string())?)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(format!(
-            "larger than {MAX_CONFIG_BYTES} bytes, which no configuration needs"
-        ));
-    }
-    Ok(bytes)
-}
-
-impl Config {
-    /// Reads a TOML file of overrides on top of the defaults, then validates the result.
-    #[inline] // compiled where it is called (module docs)
-    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
-        let bytes = read_bounded(path).map_err(|reason| ConfigError::Read {
-            path: shown.clone(),
-            reason,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| ConfigError::Read {
-            path: shown.clone(),
-            reason: format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        })?;
-        let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-            path: shown,
-            reason: e
-                .to_string()
-                .trim_end()
-                .lines()
-                .map(|l| validate::shorten(l, 200))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        })?;
-        cfg.validate()?;
-        Ok(cfg)
-    }
-
-    /// The configuration as TOML, as printed by `--print-config` and in the report's appendix.
-    #[inline] // compiled where it is called (module docs)
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a Config always serialises")
-    }
 }

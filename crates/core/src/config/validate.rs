@@ -17,7 +17,7 @@ fn invalid(key: &str, value: impl std::fmt::Debug, rule: impl Into<String>) -> C
 
 /// `text` cut to `max` characters, saying how long it was, so an error never echoes a huge
 /// value (a 100 MB array) to the terminal.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
+pub fn shorten(text: &str, max: usize) -> String {
     let n = text.chars().count();
     if n <= max {
         return text.to_string();
@@ -87,19 +87,9 @@ fn check_list(
 
 impl Config {
     /// Checks every field against its documented range; an error names the key, the value and
-    /// the rule, and ends with the key's default value as a known-good fix.
-    #[inline] // compiled where it is called (the module docs of `config`)
+    /// the rule.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        self.check_fields().map_err(|e| match e {
-            ConfigError::Invalid { key, value, rule } => {
-                let rule = match default_of(&key) {
-                    Some(d) => format!("{rule} (default: {d})"),
-                    None => rule,
-                };
-                ConfigError::Invalid { key, value, rule }
-            }
-            other => other,
-        })
+        self.check_fields()
     }
 
     fn check_fields(&self) -> Result<(), ConfigError> {
@@ -377,26 +367,6 @@ impl Config {
     }
 }
 
-/// The default value of a dotted key (`qif.dt_ms`, `cs.g_a_values[2]`), as TOML.
-#[inline] // compiled where it is called (the module docs of `config`)
-fn default_of(key: &str) -> Option<String> {
-    // Read back from the defaults' TOML text, so the configuration is serialised in one way
-    // only (each way instantiates serde's code for every configuration type once more).
-    let defaults = toml::Value::Table(Config::default().to_toml().parse().ok()?);
-    let mut v = &defaults;
-    for part in key.split('.') {
-        let (name, index) = match part.split_once('[') {
-            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
-        };
-        v = v.get(name)?;
-        if let Some(i) = index {
-            v = v.get(i)?;
-        }
-    }
-    Some(v.to_string())
-}
-
 /// Checks that a time step is positive, finite and at most the duration it divides.
 fn check_step(key: &str, dt: f64, duration_key: &str, duration: f64) -> Result<(), ConfigError> {
     if !dt.is_finite() || dt <= 0.0 || dt > duration {
@@ -452,17 +422,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_valid_and_round_trip_through_toml() {
-        let cfg = Config::default();
-        cfg.validate().unwrap();
-        let back: Config = toml::from_str(&cfg.to_toml()).unwrap();
-        assert_eq!(back, cfg);
-    }
-
-    #[test]
-    fn unknown_keys_are_rejected() {
-        let err = toml::from_str::<Config>("[qif]\ntua_ms = 3\n").unwrap_err();
-        assert!(err.to_string().contains("tua_ms"), "{err}");
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
     }
 
     #[test]

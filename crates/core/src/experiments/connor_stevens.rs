@@ -592,72 +592,6 @@ fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
         .collect()
 }
 
-/// A model's step rheobase with its rates, from [`first_stage`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StepRheobase {
-    /// A-type conductance (mS/cm²).
-    pub g_a: f64,
-    /// Delayed-rectifier conductance (mS/cm²).
-    pub g_k: f64,
-    /// The lowest current at which a step from rest fires, by bisection (µA/cm²).
-    pub current: f64,
-    /// Rate there (Hz).
-    pub rate_hz: f64,
-    /// Rate [`PROBE_ABOVE_UA`] above it (Hz).
-    pub rate_above_hz: f64,
-}
-
-/// What [`first_stage`] finds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FirstStage {
-    /// Every distinct model's step rheobase, in the order of [`sweep`].
-    pub rheobases: Vec<StepRheobase>,
-    /// The standard model's rates (Hz) at every current of the sweep, with RK4 at dt/2 and
-    /// with exponential Euler at brian2's default step.
-    pub checks: Vec<(f64, f64)>,
-}
-
-/// The experiment as it stood when issue 13 set its goal for "the Connor–Stevens sweep" (0.5 s
-/// on two threads), before the bifurcation analyses were added: the F-I sweep, every model's
-/// step rheobase with its rates at and above it, and the two step-size checks (RK4 at dt/2,
-/// exponential Euler at brian2's dt). The same runs as [`run`]'s; what
-/// `cargo bench --bench neurons` times against that goal.
-pub fn first_stage(cfg: &CsConfig, meter: super::Meter) -> Result<FirstStage, CsError> {
-    let p = Protocol::of(cfg, meter);
-    let currents = currents(cfg);
-    let (_, models) = settings_and_models(cfg);
-    let rates = curves(&p, &models, &currents)?;
-    let standard = ConnorStevens::with_conductances(largest_g_a(cfg), cfg.g_k);
-    let (found, checks) = par::join(
-        || {
-            on_sims(models.len(), &|sim, k, _| {
-                let (p, currents, rates) = (&p, &currents, &rates[k]);
-                let (g_a, g_k) = models[k];
-                let m = ConnorStevens::with_conductances(g_a, g_k);
-                Box::pin(async move {
-                    let current = p.step_rheobase(sim, &m, currents, rates).await?;
-                    let rate_hz = p.rate(sim, &m, current).await?;
-                    let rate_above_hz = p.rate(sim, &m, current + PROBE_ABOVE_UA).await?;
-                    Ok(StepRheobase {
-                        g_a,
-                        g_k,
-                        current,
-                        rate_hz,
-                        rate_above_hz,
-                    })
-                })
-            })
-            .into_iter()
-            .collect::<Result<Vec<StepRheobase>, CsError>>()
-        },
-        || p.checks(&standard, &currents),
-    );
-    Ok(FirstStage {
-        rheobases: found?,
-        checks: checks?,
-    })
-}
-
 /// Runs the sweep, the onsets, the traces and the step-size check.
 pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let p = Protocol::of(cfg, meter);
@@ -890,42 +824,6 @@ mod tests {
             "{}",
             onset.rheobase
         );
-    }
-
-    #[test]
-    fn the_first_stage_finds_the_step_rheobases_and_checks_of_the_whole_experiment() {
-        let cfg = CsConfig {
-            g_a_values: vec![10.0, 47.7],
-            i_min: 0.0,
-            i_max: 20.0,
-            i_step: 2.0,
-            duration_ms: 1000.0,
-            ..CsConfig::default()
-        };
-        let whole = run(&cfg, &|_| {}).unwrap();
-        let FirstStage {
-            rheobases: found,
-            checks,
-        } = first_stage(&cfg, &|_| {}).unwrap();
-        // (47.7, 20) is in both conventions: three distinct models.
-        assert_eq!(found.len(), 3);
-        let mut rates_compared = 0;
-        for f in &found {
-            let c = whole
-                .curves
-                .iter()
-                .find(|c| (c.g_a.to_bits(), c.g_k.to_bits()) == (f.g_a.to_bits(), f.g_k.to_bits()))
-                .expect("a model of the sweep");
-            assert_eq!(f.current.to_bits(), c.onset.step_rheobase.to_bits());
-            if c.onset.rheobase.to_bits() == c.onset.step_rheobase.to_bits() {
-                assert_eq!(f.rate_hz.to_bits(), c.onset.onset_rate_hz.to_bits());
-                assert_eq!(f.rate_above_hz.to_bits(), c.onset.rate_above_hz.to_bits());
-                rates_compared += 1;
-            }
-        }
-        assert!(rates_compared >= 1);
-        let brian2: Vec<f64> = checks.iter().map(|c| c.1).collect();
-        assert_eq!(brian2, whole.step_check.brian2_rate_hz);
     }
 
     #[test]
