@@ -17,6 +17,7 @@ pub mod config_file;
 pub mod data_csv;
 pub mod error;
 pub mod figures;
+pub mod grade;
 pub mod output;
 pub mod render;
 
@@ -73,6 +74,10 @@ pub fn build_files(cfg: &Config, progress: &dyn Progress) -> Result<Vec<OutputFi
             bytes: f.svg.clone().into_bytes(),
         });
     }
+    files.push(OutputFile {
+        path: "data/answers.toml".into(),
+        bytes: grade::key::answers_toml(&results).into_bytes(),
+    });
     for (stem, csv) in render::data_files(&results, cfg) {
         files.push(OutputFile {
             path: format!("data/{stem}.csv"),

@@ -30,6 +30,7 @@ const HELP: &str = "\
 Runs a computational neuroscience homework and writes a reproducible HTML report
 
 Usage: neuroreport [OPTIONS]
+       neuroreport grade [OPTIONS] <SUBMISSION>...   (see neuroreport grade --help)
 
 Options:
       --config <FILE.toml>  TOML file overriding any default parameter (see --print-config)
@@ -318,7 +319,161 @@ fn run(args: &Args) -> Result<(), (u8, anyhow::Error)> {
     }
 }
 
+/// `neuroreport grade --help`.
+const GRADE_HELP: &str = "\
+Grades students' submissions against the key computed at their own inputs
+
+Usage: neuroreport grade [OPTIONS] <SUBMISSION>...
+       neuroreport grade --template <DIR>
+       neuroreport grade --print-rubric
+
+Options:
+      --out <DIR>           Folder to write the grades to [default: grades]
+      --config <FILE.toml>  The homework's parameters to grade against (see --print-config)
+      --rubric <FILE.toml>  Points, pass share and test level (see --print-rubric)
+      --print-rubric        Print the default rubric as TOML and exit
+      --template <DIR>      Write an empty submission kit (CSV headers, answers.toml, a
+                            numpy helper) into DIR and exit
+  -q, --quiet               No summary line
+  -h, --help                Print help
+
+Exit codes: 0 every submission graded, 1 some submission could not be read (graded 0),
+2 bad usage, configuration or output folder.
+";
+
+/// What `neuroreport grade` was asked to do.
+#[derive(Debug, Default)]
+struct GradeArgs {
+    submissions: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    config: Option<PathBuf>,
+    rubric: Option<PathBuf>,
+    print_rubric: bool,
+    template: Option<PathBuf>,
+    quiet: bool,
+}
+
+/// Parses the arguments after `grade`; `None` for `--help`.
+fn parse_grade_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<Option<GradeArgs>, UsageError> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut a = GradeArgs::default();
+    let usage = |message: String| UsageError {
+        message,
+        show_usage: false,
+    };
+    while let Some(arg) = parser.next().map_err(|e| lexopt_error(&e))? {
+        // The flag as owned text, so the parser is free to read its value.
+        let flag = match arg {
+            Long(name) => format!("--{name}"),
+            Short(c) => format!("-{c}"),
+            Value(v) => {
+                a.submissions.push(PathBuf::from(v));
+                continue;
+            }
+        };
+        let mut path = |name: &str| {
+            parser.value().map(PathBuf::from).map_err(|_| {
+                usage(format!(
+                    "a value is required for '{name}' but none was supplied"
+                ))
+            })
+        };
+        match flag.as_str() {
+            "--out" => a.out = Some(path("--out <DIR>")?),
+            "--config" => a.config = Some(path("--config <FILE.toml>")?),
+            "--rubric" => a.rubric = Some(path("--rubric <FILE.toml>")?),
+            "--template" => a.template = Some(path("--template <DIR>")?),
+            "--print-rubric" => a.print_rubric = true,
+            "-q" | "--quiet" => a.quiet = true,
+            "-h" | "--help" => return Ok(None),
+            other => return Err(usage(format!("unexpected argument '{other}' found"))),
+        }
+    }
+    if a.submissions.is_empty() && !a.print_rubric && a.template.is_none() {
+        return Err(usage(
+            "no submission folder given (neuroreport grade --help)".into(),
+        ));
+    }
+    Ok(Some(a))
+}
+
+fn grade(a: &GradeArgs) -> Result<(), (u8, anyhow::Error)> {
+    use neuroreport::grade::{self, rubric::Rubric};
+    let warn = |m: &str| {
+        let _ = writeln!(std::io::stderr(), "warning: {m}");
+    };
+    if a.print_rubric {
+        return print(&Rubric::default().to_toml());
+    }
+    if let Some(dir) = &a.template {
+        grade::write_template(dir, &warn).map_err(|e| (e.exit_code(), e.into()))?;
+        if !a.quiet {
+            say(format_args!("submission kit written to {}", dir.display()))?;
+        }
+        return Ok(());
+    }
+    let cfg = match &a.config {
+        Some(path) => {
+            neuroreport::config_file::read(path).map_err(|e| (e.exit_code(), e.into()))?
+        }
+        None => Config::default(),
+    };
+    let rubric = match &a.rubric {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                (
+                    2,
+                    anyhow::anyhow!("cannot read rubric {}: {e}", path.display()),
+                )
+            })?;
+            Rubric::from_toml(&text)
+                .map_err(|e| (2, anyhow::anyhow!("invalid rubric {}: {e}", path.display())))?
+        }
+        None => Rubric::default(),
+    };
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("grades"));
+    let dirs: Vec<&std::path::Path> = a.submissions.iter().map(PathBuf::as_path).collect();
+    let (results, unreadable) = grade::write_grades(&dirs, &cfg, &rubric, &out, &warn)
+        .map_err(|e| (e.exit_code(), e.into()))?;
+    if !a.quiet {
+        say(format_args!(
+            "graded {} submissions into {}",
+            results.len(),
+            out.join("summary.html").display()
+        ))?;
+    }
+    if unreadable > 0 {
+        return Err((
+            1,
+            anyhow::anyhow!("{unreadable} submission folder(s) could not be read (graded 0)"),
+        ));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
+    let mut argv = std::env::args_os().skip(1).peekable();
+    if argv.peek().is_some_and(|a| a == "grade") {
+        argv.next();
+        let result = match parse_grade_args(argv) {
+            Ok(Some(a)) => grade(&a),
+            Ok(None) => print(GRADE_HELP),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "{e}");
+                return ExitCode::from(2);
+            }
+        };
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err((code, e)) => {
+                let _ = writeln!(std::io::stderr(), "error: {e:#}");
+                ExitCode::from(code)
+            }
+        };
+    }
     let result = match parse_args(std::env::args_os().skip(1)) {
         Ok(Request::Run(args)) => run(&args),
         Ok(Request::Help) => print(HELP),

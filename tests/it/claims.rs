@@ -220,7 +220,7 @@ fn the_onset_turns_type_one_where_the_second_rests_hopf_current_crosses_the_fold
             assert!(lo > 40.0, "{convention:?}: no sign change");
         }
         assert!(gap(lo).is_some_and(|g| g > 0.0), "{convention:?} at {lo}");
-        for _ in 0..40 {
+        for _ in 0..24 {
             let mid = 0.5 * (lo + hi);
             if gap(mid).expect("the S persists in the bracket") > 0.0 {
                 lo = mid;

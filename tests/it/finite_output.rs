@@ -116,7 +116,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: super::common::cases(8), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::common::cases(6), ..ProptestConfig::default() })]
 
     #[test]
     fn no_nan_or_infinity_reaches_the_page_or_a_data_file(cfg in configs()) {

@@ -6,6 +6,7 @@ mod claims;
 mod cli;
 mod common;
 mod finite_output;
+mod grade;
 mod limits;
 mod output_safety;
 mod properties;

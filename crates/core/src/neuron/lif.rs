@@ -41,36 +41,14 @@ pub fn simulate(cfg: &LifConfig) -> LifRun {
 
 /// [`simulate`], calling `neuron_done` after each neuron (for progress).
 pub fn simulate_observed(cfg: &LifConfig, neuron_done: &dyn Fn()) -> LifRun {
-    let dt = cfg.dt_ms * MILLI;
-    let tau = cfg.tau_ms * MILLI;
-    let v_th = cfg.v_threshold_mv * MILLI;
-    let v_reset = cfg.v_reset_mv * MILLI;
-    let ref_steps = timestep(cfg.refractory_ms * MILLI, dt);
-    let decay = (-dt / tau).exp();
-    let n_steps = super::clock::brian2_steps(cfg.duration_ms, cfg.dt_ms) as i64;
     let duration_s = cfg.duration_ms * MILLI;
 
     let mut v0_mv = Vec::with_capacity(cfg.n_neurons);
     let mut spike_count = Vec::with_capacity(cfg.n_neurons);
     for i in 0..cfg.n_neurons {
         let v0 = input_volts(cfg, i);
-        let mut v = v_reset;
-        let mut lastspike = -1e4_f64;
-        let mut count = 0u64;
-        for step in 0..n_steps {
-            let t = step as f64 * dt;
-            let not_refractory = timestep(t - lastspike, dt) >= ref_steps;
-            if not_refractory {
-                v = (decay * v + v0) - decay * v0;
-                if v > v_th {
-                    count += 1;
-                    lastspike = t;
-                    v = v_reset;
-                }
-            }
-        }
         v0_mv.push(v0 / MILLI);
-        spike_count.push(count);
+        spike_count.push(count_spikes(cfg, v0));
         neuron_done();
     }
     let rate_hz = spike_count.iter().map(|&c| c as f64 / duration_s).collect();
@@ -79,6 +57,39 @@ pub fn simulate_observed(cfg: &LifConfig, neuron_done: &dyn Fn()) -> LifRun {
         spike_count,
         rate_hz,
     }
+}
+
+/// Spikes of one neuron of the group with input `v0` (volts), stepped as brian2 steps it.
+fn count_spikes(cfg: &LifConfig, v0: f64) -> u64 {
+    let dt = cfg.dt_ms * MILLI;
+    let tau = cfg.tau_ms * MILLI;
+    let v_th = cfg.v_threshold_mv * MILLI;
+    let v_reset = cfg.v_reset_mv * MILLI;
+    let ref_steps = timestep(cfg.refractory_ms * MILLI, dt);
+    let decay = (-dt / tau).exp();
+    let n_steps = super::clock::brian2_steps(cfg.duration_ms, cfg.dt_ms) as i64;
+    let mut v = v_reset;
+    let mut lastspike = -1e4_f64;
+    let mut count = 0u64;
+    for step in 0..n_steps {
+        let t = step as f64 * dt;
+        let not_refractory = timestep(t - lastspike, dt) >= ref_steps;
+        if not_refractory {
+            v = (decay * v + v0) - decay * v0;
+            if v > v_th {
+                count += 1;
+                lastspike = t;
+                v = v_reset;
+            }
+        }
+    }
+    count
+}
+
+/// Spikes of a neuron of the group with input `v0_mv` (mV, converted as brian2 converts
+/// `x*mV`): the key at any input a student chose.
+pub fn spike_count_at(cfg: &LifConfig, v0_mv: f64) -> u64 {
+    count_spikes(cfg, v0_mv * MILLI)
 }
 
 /// The continuous-time LIF rate (Hz) for input `v0_mv`: 1/(t_ref + τ ln(v0/(v0 − V_th))) above

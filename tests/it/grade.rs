@@ -1,0 +1,208 @@
+//! `neuroreport grade`: the key scores full marks, a planted mistake is diagnosed and loses
+//! points, bad input costs only its question with a message naming file, line and column, and
+//! the outputs do not depend on the thread count.
+
+use neuroreport::config::Config;
+use neuroreport::grade::rubric::Rubric;
+use neuroreport::grade::{self, StudentResult};
+use neuroreport::{NoProgress, build_report};
+use std::path::Path;
+
+fn tiny() -> Config {
+    toml::from_str(super::common::TINY).unwrap()
+}
+
+/// A report of the tiny configuration in `dir/name`: a complete, correct submission.
+fn report(dir: &Path, name: &str) -> std::path::PathBuf {
+    let out = dir.join(name);
+    build_report(&tiny(), &out, &NoProgress).unwrap();
+    out
+}
+
+/// Scores are sums of points rounded to hundredths: equal within a thousandth.
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-3
+}
+
+fn question<'a>(r: &'a StudentResult, id: &str) -> &'a grade::QuestionResult {
+    r.questions.iter().find(|q| q.id == id).unwrap()
+}
+
+/// A plain submission folder with the report's curves in format 1, edited by `edit`.
+fn plain_from_report(report: &Path, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let data = report.join("data");
+    let column = |file: &str, x: &str, y: &str| {
+        let mut r = csv::Reader::from_path(data.join(file)).unwrap();
+        let h = r.headers().unwrap().clone();
+        let (ix, iy) = (
+            h.iter().position(|c| c == x).unwrap(),
+            h.iter().position(|c| c == y).unwrap(),
+        );
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[ix].to_string(), rec[iy].to_string())
+            })
+            .collect::<Vec<_>>()
+    };
+    let write = |file: &str, header: &str, rows: Vec<(String, String)>| {
+        let mut text = format!("{header}\n");
+        for (a, b) in rows {
+            text.push_str(&format!("{a},{b}\n"));
+        }
+        std::fs::write(dir.join(file), text).unwrap();
+    };
+    write(
+        "lif_fi.csv",
+        "v0_mv,rate_hz",
+        column("lif_fi.csv", "v0_mv", "rate_hz"),
+    );
+    write(
+        "qif_fi.csv",
+        "v0,rate_hz",
+        column("qif_fi.csv", "v0", "rate_euler_hz"),
+    );
+    write(
+        "qif_analytic.csv",
+        "v0,rate_hz",
+        column("qif_fi.csv", "v0", "rate_analytic_hz"),
+    );
+    write(
+        "hh_fi.csv",
+        "i_na,rate_hz",
+        column("hh_fi.csv", "i_na", "rate_hz"),
+    );
+    std::fs::copy(data.join("mlp_restarts.csv"), dir.join("mlp.csv")).unwrap();
+    std::fs::copy(data.join("answers.toml"), dir.join("answers.toml")).unwrap();
+}
+
+#[test]
+fn a_report_and_its_curves_score_full_marks_and_planted_mistakes_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let rep = report(d, "report");
+    let plain = d.join("plain");
+    plain_from_report(&rep, &plain);
+    // LIF without the refractory period, at the same inputs.
+    let planted = d.join("no_refractory");
+    plain_from_report(&rep, &planted);
+    let cfg = tiny();
+    let no_ref = neuroreport::config::LifConfig {
+        refractory_ms: 0.0,
+        ..cfg.lif.clone()
+    };
+    let mut text = String::from("v0_mv,rate_hz\n");
+    for i in 0..cfg.lif.n_neurons {
+        let v = neuroreport::neuron::lif::input_volts(&cfg.lif, i) * 1000.0;
+        let n = neuroreport::neuron::lif::spike_count_at(&no_ref, v);
+        text.push_str(&format!(
+            "{v},{}\n",
+            n as f64 * 1000.0 / cfg.lif.duration_ms
+        ));
+    }
+    std::fs::write(planted.join("lif_fi.csv"), text).unwrap();
+    let dirs = [rep.as_path(), plain.as_path(), planted.as_path()];
+    let results = grade::grade_all(&dirs, &cfg, &Rubric::default()).unwrap();
+    for r in &results[..2] {
+        assert!(same(r.score(), r.max_score()), "{r:#?}");
+    }
+    let lif = question(&results[2], "lif_fi");
+    assert!(lif.score < lif.max_score, "{lif:?}");
+    let mistake = lif.mistake.as_deref().unwrap_or_default();
+    assert!(mistake.starts_with("no refractory period"), "{lif:?}");
+    // Everything else of that submission still scores.
+    let qif = question(&results[2], "qif_fi");
+    assert!(same(qif.score, qif.max_score), "{qif:?}");
+}
+
+#[test]
+fn bad_input_costs_only_its_question_and_names_file_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let rep = report(d, "report");
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "lif_fi.csv",
+            b"v0_mv,rate_hz\n0,0\n1,NaN\n",
+            "lif_fi.csv: line 3, column rate_hz: `NaN` is not a finite number",
+        ),
+        (
+            "lif_fi.csv",
+            b"v0_mv,rate_hz\n1,0\n0,0\n",
+            "lif_fi.csv: line 3, column v0_mv: 0 after 1: inputs must be distinct and increasing",
+        ),
+        (
+            "lif_fi.csv",
+            b"v0,rate\n0,0\n",
+            "lif_fi.csv: line 1: no column `v0_mv`",
+        ),
+        (
+            "lif_fi.csv",
+            b"v0_mv,rate_hz\n0,\xff\n",
+            "lif_fi.csv: line 2: not UTF-8 text",
+        ),
+        (
+            "lif_fi.csv",
+            b"v0_mv,rate_hz\n0,0,7\n",
+            "lif_fi.csv: line 2: not CSV",
+        ),
+    ];
+    let mut dirs = Vec::new();
+    for (k, (file, bytes, _)) in cases.iter().enumerate() {
+        let sub = d.join(format!("s{k}"));
+        plain_from_report(&rep, &sub);
+        std::fs::write(sub.join(file), bytes).unwrap();
+        dirs.push(sub);
+    }
+    // A missing file, and a link out of the folder.
+    let missing = d.join("missing");
+    plain_from_report(&rep, &missing);
+    std::fs::remove_file(missing.join("lif_fi.csv")).unwrap();
+    let linked = d.join("linked");
+    plain_from_report(&rep, &linked);
+    std::fs::remove_file(linked.join("lif_fi.csv")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(rep.join("data/lif_fi.csv"), linked.join("lif_fi.csv")).unwrap();
+    dirs.push(missing);
+    dirs.push(linked);
+    let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
+    let results = grade::grade_all(&refs, &tiny(), &Rubric::default()).unwrap();
+    let mut expected: Vec<&str> = cases.iter().map(|c| c.2).collect();
+    expected.push("lif_fi.csv: missing");
+    #[cfg(unix)]
+    expected.push("lif_fi.csv: a symbolic link");
+    for (r, want) in results.iter().zip(&expected) {
+        let lif = question(r, "lif_fi");
+        assert!(same(lif.score, 0.0), "{}", r.student);
+        assert!(
+            lif.feedback.starts_with(want),
+            "{}: {}",
+            r.student,
+            lif.feedback
+        );
+        assert!(
+            same(r.score(), r.max_score() - lif.max_score),
+            "{}",
+            r.student
+        );
+    }
+}
+
+#[test]
+fn grades_are_the_same_bytes_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rep = report(tmp.path(), "report");
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                let results =
+                    grade::grade_all(&[rep.as_path()], &tiny(), &Rubric::default()).unwrap();
+                grade::outputs::files(&results)
+            })
+    };
+    assert_eq!(run(1), run(2));
+}
