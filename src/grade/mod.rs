@@ -92,8 +92,12 @@ pub fn grade_all(
     cfg: &Config,
     rubric: &Rubric,
 ) -> Result<Vec<StudentResult>, Error> {
-    let key = Key::new(cfg)?;
-    Ok(crate::par::map(dirs, |d| grade_one(d, &key, rubric)))
+    Ok(grade_with(&Key::new(cfg)?, dirs, rubric))
+}
+
+/// Grades every folder of `dirs` in parallel against `key` (results in the order given).
+pub fn grade_with(key: &Key, dirs: &[&Path], rubric: &Rubric) -> Vec<StudentResult> {
+    crate::par::map(dirs, |d| grade_one(d, key, rubric))
 }
 
 /// Grades `dirs` and writes the outputs into `out` with the report's folder safety (only a

@@ -432,7 +432,7 @@ fn a_killed_build_leaves_the_previous_report_and_the_next_run_cleans_up() {
             0.0, 0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96, 0.98, 1.0,
         ]
     } else {
-        &[0.0, 0.9, 0.95, 0.98]
+        &[0.0, 0.9, 0.97]
     };
     for &share in shares {
         let delay_ms = (share * build_ms) as u64;

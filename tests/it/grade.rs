@@ -4,7 +4,7 @@
 
 use neuroreport::config::Config;
 use neuroreport::grade::rubric::Rubric;
-use neuroreport::grade::{self, StudentResult};
+use neuroreport::grade::{self, StudentResult, key::Key};
 use neuroreport::{NoProgress, build_report};
 use std::path::Path;
 
@@ -12,11 +12,24 @@ fn tiny() -> Config {
     toml::from_str(super::common::TINY).unwrap()
 }
 
-/// A report of the tiny configuration in `dir/name`: a complete, correct submission.
-fn report(dir: &Path, name: &str) -> std::path::PathBuf {
-    let out = dir.join(name);
-    build_report(&tiny(), &out, &NoProgress).unwrap();
-    out
+/// A report of the tiny configuration (a complete, correct submission), built once, and the
+/// key of that configuration, computed once.
+fn shared() -> &'static (tempfile::TempDir, Key) {
+    static SHARED: std::sync::OnceLock<(tempfile::TempDir, Key)> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        build_report(&tiny(), &dir.path().join("report"), &NoProgress).unwrap();
+        (dir, Key::new(&tiny()).unwrap())
+    })
+}
+
+/// The shared report's folder.
+fn report() -> std::path::PathBuf {
+    shared().0.path().join("report")
+}
+
+fn key() -> &'static Key {
+    &shared().1
 }
 
 /// Scores are sums of points rounded to hundredths: equal within a thousandth.
@@ -81,7 +94,7 @@ fn plain_from_report(report: &Path, dir: &Path) {
 fn a_report_and_its_curves_score_full_marks_and_planted_mistakes_are_named() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let rep = report(d, "report");
+    let rep = report();
     let plain = d.join("plain");
     plain_from_report(&rep, &plain);
     // LIF without the refractory period, at the same inputs.
@@ -103,7 +116,7 @@ fn a_report_and_its_curves_score_full_marks_and_planted_mistakes_are_named() {
     }
     std::fs::write(planted.join("lif_fi.csv"), text).unwrap();
     let dirs = [rep.as_path(), plain.as_path(), planted.as_path()];
-    let results = grade::grade_all(&dirs, &cfg, &Rubric::default()).unwrap();
+    let results = grade::grade_with(key(), &dirs, &Rubric::default());
     for r in &results[..2] {
         assert!(same(r.score(), r.max_score()), "{r:#?}");
     }
@@ -120,7 +133,7 @@ fn a_report_and_its_curves_score_full_marks_and_planted_mistakes_are_named() {
 fn bad_input_costs_only_its_question_and_names_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let rep = report(d, "report");
+    let rep = report();
     let cases: &[(&str, &[u8], &str)] = &[
         (
             "lif_fi.csv",
@@ -167,7 +180,7 @@ fn bad_input_costs_only_its_question_and_names_file_line_and_column() {
     dirs.push(missing);
     dirs.push(linked);
     let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
-    let results = grade::grade_all(&refs, &tiny(), &Rubric::default()).unwrap();
+    let results = grade::grade_with(key(), &refs, &Rubric::default());
     let mut expected: Vec<&str> = cases.iter().map(|c| c.2).collect();
     expected.push("lif_fi.csv: missing");
     #[cfg(unix)]
@@ -191,8 +204,7 @@ fn bad_input_costs_only_its_question_and_names_file_line_and_column() {
 
 #[test]
 fn grades_are_the_same_bytes_on_one_and_two_threads() {
-    let tmp = tempfile::tempdir().unwrap();
-    let rep = report(tmp.path(), "report");
+    let rep = report();
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
