@@ -125,10 +125,10 @@ fn diagram_panel(area: &Area, id: &str, d: &Diagram) -> Result<(), Error> {
     if !d.hopfs.is_empty() {
         chart
             .draw_series(d.hopfs.iter().map(|h| {
-                Rectangle::new(
-                    [(h.current, h.v_mv), (h.current, h.v_mv)],
-                    hopf.stroke_width(9),
-                )
+                // A filled square of 9 pixels around the point (a rectangle between two equal
+                // data points has no size).
+                EmptyElement::at((h.current, h.v_mv))
+                    + Rectangle::new([(-4, -4), (5, 5)], hopf.filled())
             }))
             .map_err(&err)?;
         data.extend(d.hopfs.iter().map(|h| vec![(h.current, h.v_mv)]));

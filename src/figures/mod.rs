@@ -8,6 +8,7 @@ pub mod mlp;
 pub mod phase;
 pub mod style;
 pub mod training;
+pub mod two_parameter;
 
 /// One figure of the report, with its data.
 #[derive(Debug, Clone, PartialEq)]

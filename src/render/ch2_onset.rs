@@ -97,6 +97,14 @@ pub struct ChangeRow {
     jump: Option<JumpView>,
 }
 
+/// A convention's cusp and crossing in the two-parameter diagram (g_A, mS/cm²).
+#[derive(Debug, Serialize)]
+pub struct TwoParameterView {
+    convention: &'static str,
+    cusp: Option<String>,
+    crossing: Option<String>,
+}
+
 /// A fold jump at the type II end of a type change: past the fold the state settles on a
 /// depolarised rest, and firing starts later at that rest's Hopf point.
 #[derive(Debug, Serialize)]
@@ -116,6 +124,7 @@ pub struct OnsetView {
     type_one_models: Vec<String>,
     bistable_models: Vec<String>,
     changes: Vec<ChangeRow>,
+    two_parameter: Vec<TwoParameterView>,
     law: Option<LawView>,
     subthreshold: String,
     tau_b_max_ms: String,
@@ -297,6 +306,15 @@ pub fn view(r: &Results) -> OnsetView {
         models: cs.curves.iter().map(model_onset).collect(),
         type_one_models,
         bistable_models,
+        two_parameter: cs
+            .two_parameter
+            .iter()
+            .map(|(c, d)| TwoParameterView {
+                convention: convention_name(*c),
+                cusp: d.cusp.map(|x| fixed(x, 2)),
+                crossing: d.crossing.map(|x| fixed(x, 2)),
+            })
+            .collect(),
         changes: cs
             .type_changes
             .iter()

@@ -235,8 +235,10 @@ fn the_onset_turns_type_one_where_the_second_rests_hopf_current_crosses_the_fold
         // the unstable cycle of its subcritical Hopf point, of radius ∝ √(I_H − I)) shrinks
         // to nothing at the crossing, and the state arriving from the fold misses it: a
         // hundredth of a mS/cm² covers that sliver (about 1e-3 µA/cm² of I_H − I_fold).
+        // The bisection's bracket [two, one] holds the change; it must meet [crossing − 0.01,
+        // crossing] (1e-6 for the crossing's own bisection), and be narrower than 0.01.
         assert!(
-            crossing - 0.01 < two && one < crossing + 1e-3,
+            two <= crossing + 1e-6 && one >= crossing - 0.01 && one - two < 0.01,
             "{convention:?}: crossing {crossing}, bisection {two} to {one}"
         );
         // By simulation: 0.2 mS/cm² either side, a step 0.005 µA/cm² past the fold from the
@@ -756,4 +758,46 @@ fn the_good_narrow_boundary_is_one_closed_loop_with_as_many_bends_as_edges() {
         s.boundary.pieces[s.boundary.pieces.len() - 1],
     );
     assert!((last[1][0] - first[0][0]).hypot(last[1][1] - first[0][1]) < 1e-9);
+}
+
+#[test]
+fn the_two_parameter_diagram_agrees_with_the_walk_and_brackets_the_type_change() {
+    use neuroreport::analysis::two_parameter::{Region, slice};
+    use neuroreport::experiments::cs_analysis::TWO_PARAMETER_SCAN;
+    let r = results();
+    let cfg = Config::default();
+    for (convention, d) in &r.cs.two_parameter {
+        // The S is born at the cusp, before the onset turns type I, and the type change lies
+        // at the crossing (within the basin sliver below it, see the type-change test).
+        let cusp = d.cusp.unwrap_or_else(|| panic!("{convention:?}: no cusp"));
+        let crossing = d
+            .crossing
+            .unwrap_or_else(|| panic!("{convention:?}: no crossing"));
+        let t =
+            r.cs.type_changes
+                .iter()
+                .find(|t| t.convention == *convention)
+                .expect("a type change");
+        assert!(
+            cusp < t.change.type_two_at,
+            "{convention:?}: cusp {cusp}, {t:?}"
+        );
+        assert!(
+            t.change.type_two_at <= crossing + 1e-6 && t.change.type_one_at >= crossing - 0.01,
+            "{convention:?}: crossing {crossing}, {t:?}"
+        );
+        // Every model of the sweep: onset at a fold by the diagram exactly when the walk,
+        // confirmed by simulation, found it type I.
+        for c in r.cs.curves.iter().filter(|c| c.convention == *convention) {
+            let m = cs_analysis::model_at(&cfg.cs, *convention, c.g_a);
+            let s = slice(&m, c.g_a, &TWO_PARAMETER_SCAN).unwrap();
+            let type_one = c.onset.excitability == Some(Excitability::TypeI);
+            assert_eq!(
+                s.region == Some(Region::Fold),
+                type_one,
+                "{convention:?} g_A = {}",
+                c.g_a
+            );
+        }
+    }
 }

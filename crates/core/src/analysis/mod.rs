@@ -7,4 +7,5 @@ pub mod linalg;
 pub mod phase;
 pub mod sim;
 pub mod stats;
+pub mod two_parameter;
 pub mod walk;

@@ -208,6 +208,8 @@ pub struct CsResult {
     pub step_check: StepCheck,
     /// Where the onset changes class between neighbouring g_A values, bisected on g_A.
     pub type_changes: Vec<cs_analysis::GaTypeChange>,
+    /// The (g_A, I) diagram of each convention: folds, Hopf points, the cusp, the crossing.
+    pub two_parameter: Vec<(Convention, crate::analysis::two_parameter::Diagram)>,
     /// The numbers behind the mechanism, for the standard model.
     pub mechanism: cs_analysis::Mechanism,
     /// The square-root law at the standard model's onset, if it is a SNIC.
@@ -693,58 +695,69 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // The chains of runs (bisections, continuations, the staircase) share the lanes of two
     // simulators, started first (they are the longest to wait for); the traces and the
     // mechanism's probes are independent runs any idle core can take.
-    let (((type_changes, snic_law), (diagrams, ramp)), (traces, mechanism)) = par::join(
-        || {
-            par::join(
-                || {
-                    let sim = Sim::new();
-                    sim.run_one(join(
-                        cs_analysis::type_changes(&sim, cfg, &curves, &cycle),
-                        cs_analysis::snic_law(&sim, &curves[standard], &cycle),
-                    ))
-                },
-                || {
-                    let sim = Sim::new();
-                    let sim = &sim;
-                    let diagrams: Vec<Chain<'_, _>> = diagram_curves
-                        .iter()
-                        .map(|c| Box::pin(cs_analysis::diagram(sim, c, tolerance, &cycle)) as _)
-                        .collect();
-                    let ramp = async {
-                        match widest {
-                            Some(c) => cs_analysis::ramp(sim, c, &cycle).await,
-                            None => Ok(None),
-                        }
-                    };
-                    let (diagrams, ramp) = sim.run_one(join(join_all(diagrams), ramp));
-                    (
-                        diagrams
+    let (((type_changes, snic_law), (diagrams, ramp)), (traces, (mechanism, two_parameter))) =
+        par::join(
+            || {
+                par::join(
+                    || {
+                        let sim = Sim::new();
+                        sim.run_one(join(
+                            cs_analysis::type_changes(&sim, cfg, &curves, &cycle),
+                            cs_analysis::snic_law(&sim, &curves[standard], &cycle),
+                        ))
+                    },
+                    || {
+                        let sim = Sim::new();
+                        let sim = &sim;
+                        let diagrams: Vec<Chain<'_, _>> = diagram_curves
+                            .iter()
+                            .map(|c| Box::pin(cs_analysis::diagram(sim, c, tolerance, &cycle)) as _)
+                            .collect();
+                        let ramp = async {
+                            match widest {
+                                Some(c) => cs_analysis::ramp(sim, c, &cycle).await,
+                                None => Ok(None),
+                            }
+                        };
+                        let (diagrams, ramp) = sim.run_one(join(join_all(diagrams), ramp));
+                        (
+                            diagrams
+                                .into_iter()
+                                .collect::<Result<Vec<_>, NumericalError>>(),
+                            ramp,
+                        )
+                    },
+                )
+            },
+            || {
+                par::join(
+                    || {
+                        let (a, b) = par::join(
+                            || trace(&p, &standard_model, rheobase + PROBE_ABOVE_UA),
+                            || trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA),
+                        );
+                        Ok::<_, NumericalError>(vec![a?, b?])
+                    },
+                    || {
+                        let two_parameter = [Convention::FixedGk, Convention::FixedTotal]
                             .into_iter()
-                            .collect::<Result<Vec<_>, NumericalError>>(),
-                        ramp,
-                    )
-                },
-            )
-        },
-        || {
-            par::join(
-                || {
-                    let (a, b) = par::join(
-                        || trace(&p, &standard_model, rheobase + PROBE_ABOVE_UA),
-                        || trace(&p, &blocked, blocked_onset.rheobase + PROBE_ABOVE_UA),
-                    );
-                    Ok::<_, NumericalError>(vec![a?, b?])
-                },
-                || cs_analysis::mechanism(&standard_model, rheobase, &cycle),
-            )
-        },
-    );
+                            .map(|c| Ok((c, cs_analysis::two_parameter(cfg, c)?)))
+                            .collect::<Result<Vec<_>, NumericalError>>();
+                        (
+                            cs_analysis::mechanism(&standard_model, rheobase, &cycle),
+                            two_parameter,
+                        )
+                    },
+                )
+            },
+        );
     let (traces, type_changes, snic_law) = (traces?, type_changes?, snic_law?);
-    let (diagrams, mechanism, ramp) = (diagrams?, mechanism?, ramp?);
+    let (diagrams, mechanism, ramp, two_parameter) = (diagrams?, mechanism?, ramp?, two_parameter?);
     Ok(CsResult {
         currents,
         standard,
         type_changes,
+        two_parameter,
         mechanism,
         snic_law,
         diagrams,

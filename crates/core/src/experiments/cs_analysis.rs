@@ -448,3 +448,54 @@ pub async fn ramp(
         down,
     }))
 }
+
+/// The voltage window and step of the two-parameter diagram's slices (mV): the rest branch
+/// where its folds and Hopf points lie, on a grid fine enough for the S.
+pub const TWO_PARAMETER_SCAN: crate::analysis::bifurcation::Scan =
+    crate::analysis::bifurcation::Scan {
+        v_lo: -75.0,
+        v_hi: -35.0,
+        step: 0.1,
+    };
+
+/// Steps of g_A in the diagram (mS/cm²): coarse up to [`TWO_PARAMETER_FINE_FROM`], where the
+/// lower rest's Hopf point is the onset whatever the convention, finer above it, where the
+/// cusp and the fold jumps lie.
+pub const TWO_PARAMETER_STEP: (f64, f64) = (5.0, 1.0);
+/// See [`TWO_PARAMETER_STEP`] (mS/cm²).
+pub const TWO_PARAMETER_FINE_FROM: f64 = 35.0;
+
+/// The (g_A, I) diagram of a convention: g_A from 0 to 60 mS/cm² (or the largest the
+/// convention allows), with the cusp and the crossing refined by bisection and added as
+/// slices of their own.
+pub fn two_parameter(
+    cfg: &CsConfig,
+    convention: Convention,
+) -> Result<crate::analysis::two_parameter::Diagram, NumericalError> {
+    use crate::analysis::two_parameter::{diagram, slice};
+    let top = match convention {
+        Convention::FixedGk => 60.0,
+        Convention::FixedTotal => cfg.g_total.min(60.0),
+    };
+    let (coarse, fine) = TWO_PARAMETER_STEP;
+    let mut ps: Vec<f64> = Vec::new();
+    let mut p = 0.0;
+    // Bounded: each turn adds at least the fine step, up to `top`.
+    while p <= top {
+        ps.push(p);
+        p = ((p + if p < TWO_PARAMETER_FINE_FROM {
+            coarse
+        } else {
+            fine
+        }) * 1e9)
+            .round()
+            / 1e9;
+    }
+    let family = |g_a: f64| model_at(cfg, convention, g_a);
+    let mut d = diagram(&family, &ps, &TWO_PARAMETER_SCAN)?;
+    for p in [d.cusp, d.crossing].into_iter().flatten() {
+        d.slices.push(slice(&family(p), p, &TWO_PARAMETER_SCAN)?);
+    }
+    d.slices.sort_by(|a, b| a.p.total_cmp(&b.p));
+    Ok(d)
+}

@@ -362,7 +362,7 @@ pub struct TypeChange {
 }
 
 /// Halvings of the bisection for a type change.
-pub const TYPE_CHANGE_BISECTIONS: usize = 12;
+pub const TYPE_CHANGE_BISECTIONS: usize = 10;
 
 /// Bisects `[lo, hi]` for the change of class; `class(p)` is the onset at parameter `p`.
 /// `None` when both ends have the same type, or an end or midpoint has no onset.
