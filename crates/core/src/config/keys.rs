@@ -8,18 +8,21 @@ pub const KEY_DOCS: &[(&str, &str)] = &[
     ),
     (
         "phase.lif_v0_mv",
-        "LIF inputs drawn in the phase portrait (mV); 1 to 8 values in [-100, 100]",
+        "LIF inputs drawn in the phase portrait (mV); 1 to 8 values in [-100, 100], 0 or at least 1e-6 in magnitude",
     ),
     (
         "phase.qif_v0",
-        "QIF inputs drawn in the phase portrait; 1 to 8 values in [-100, 100]",
+        "QIF inputs drawn in the phase portrait; 1 to 8 values in [-100, 100], 0 or at least 1e-6 in magnitude",
     ),
     (
         "lif.n_neurons",
         "neurons of the brian2 LIF example, neuron i gets v0 = v0_max * i/(n - 1); 2 to 100000",
     ),
-    ("lif.v0_max_mv", "largest LIF input (mV); (0, 1000]"),
-    ("lif.tau_ms", "LIF membrane time constant (ms); (0, 10000]"),
+    ("lif.v0_max_mv", "largest LIF input (mV); [0.001, 1000]"),
+    (
+        "lif.tau_ms",
+        "LIF membrane time constant (ms); [0.001, 10000]",
+    ),
     (
         "lif.v_threshold_mv",
         "LIF threshold (mV); [-1000, 1000], above the reset",

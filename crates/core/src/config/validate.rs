@@ -81,9 +81,22 @@ fn check_list(
     }
     for (i, &x) in xs.iter().enumerate() {
         check_range(&format!("{key}[{i}]"), x, lo, hi, true)?;
+        if x != 0.0 && x.abs() < MIN_MAGNITUDE {
+            return Err(invalid(
+                &format!("{key}[{i}]"),
+                x,
+                format!(
+                    "is too small to draw or label: use 0 or at least {MIN_MAGNITUDE:e} in magnitude"
+                ),
+            ));
+        }
     }
     Ok(())
 }
+
+/// The smallest non-zero magnitude of a value that is drawn and labelled (a subnormal input
+/// would be labelled "−inf×10⁻³²⁴").
+const MIN_MAGNITUDE: f64 = 1e-6;
 
 impl Config {
     /// Checks every field against its documented range; an error names the key, the value and
@@ -99,8 +112,10 @@ impl Config {
 
         let l = &self.lif;
         check_count("lif.n_neurons", l.n_neurons, 2, 100_000)?;
-        check_range("lif.v0_max_mv", l.v0_max_mv, 0.0, 1000.0, false)?;
-        check_range("lif.tau_ms", l.tau_ms, 0.0, 10_000.0, false)?;
+        // A microvolt of input and a microsecond of time constant are the smallest that give
+        // rates and fits in floating point (below them the fits' scales overflow to NaN).
+        check_range("lif.v0_max_mv", l.v0_max_mv, 1e-3, 1000.0, true)?;
+        check_range("lif.tau_ms", l.tau_ms, 1e-3, 10_000.0, true)?;
         check_range(
             "lif.v_threshold_mv",
             l.v_threshold_mv,
@@ -420,6 +435,25 @@ fn check_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_put_nan_or_inf_on_the_page_are_refused_naming_the_key() {
+        // Each printed NaN, inf or "−inf×10⁻³²⁴" in a report before it was refused.
+        let mut cfg = Config::default();
+        cfg.lif.tau_ms = 1e-300;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(e.starts_with("config key `lif.tau_ms` = 1e-300"), "{e}");
+        let mut cfg = Config::default();
+        cfg.lif.v0_max_mv = 1e-300;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(e.starts_with("config key `lif.v0_max_mv` = 1e-300"), "{e}");
+        let mut cfg = Config::default();
+        cfg.phase.qif_v0 = vec![-5e-324];
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(e.starts_with("config key `phase.qif_v0[0]`"), "{e}");
+        cfg.phase.qif_v0 = vec![0.0, -1e-6];
+        cfg.validate().unwrap();
+    }
 
     #[test]
     fn defaults_are_valid() {
