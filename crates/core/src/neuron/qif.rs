@@ -359,9 +359,13 @@ pub enum Method {
     Euler,
     /// [`simulate_rk4`].
     Rk4,
-    /// [`simulate_rk4_grid`].
+    /// RK4 on the clock grid with no interpolation: threshold checked at the end of each step
+    /// and the spike stamped at the step's start, as [`simulate_euler`] does; only the
+    /// integrator differs from Euler, so comparing the two separates the method's error from
+    /// the grid's.
     Rk4Grid,
-    /// [`simulate_euler_interpolated`].
+    /// Forward Euler with the threshold crossing located by linear interpolation inside the
+    /// step, the reset applied at that instant and the rest of the step integrated from it.
     EulerInterpolated,
 }
 
@@ -498,11 +502,9 @@ pub fn simulate_rk4(
     r
 }
 
-/// RK4 on the clock grid with no interpolation: threshold checked at the end of each step and
-/// the spike stamped at the step's start, exactly as [`simulate_euler`] does. Only the
-/// integrator differs from Euler, so comparing the two separates the method's error from the
-/// grid's.
-pub fn simulate_rk4_grid(
+/// [`Method::Rk4Grid`] for one neuron: the tests' reference for the batched runs.
+#[cfg(test)]
+fn simulate_rk4_grid(
     p: &QifParams,
     duration_ms: f64,
     dt_ms: f64,
@@ -511,10 +513,9 @@ pub fn simulate_rk4_grid(
     r
 }
 
-/// Forward Euler with the threshold crossing located by linear interpolation inside the
-/// step, the reset applied at that instant and the rest of the step integrated from it: the
-/// Euler method without the grid's quantisation of spike times.
-pub fn simulate_euler_interpolated(
+/// [`Method::EulerInterpolated`] for one neuron: the tests' reference for the batched runs.
+#[cfg(test)]
+fn simulate_euler_interpolated(
     p: &QifParams,
     duration_ms: f64,
     dt_ms: f64,
