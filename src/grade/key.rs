@@ -304,15 +304,7 @@ fn grade_curve(
     let curve = match curve {
         Ok(c) => c,
         Err(message) => {
-            return QuestionResult {
-                id: q.id,
-                title: q.title,
-                score: 0.0,
-                max_score,
-                feedback: message,
-                mistake: None,
-                points: Vec::new(),
-            };
+            return QuestionResult::unreadable(q, max_score, message);
         }
     };
     let refs = refs(&curve.x);
@@ -430,15 +422,7 @@ fn grade_answers(
     let answers = match s.answers() {
         Ok(a) => a,
         Err(message) => {
-            return QuestionResult {
-                id: q.id,
-                title: q.title,
-                score: 0.0,
-                max_score,
-                feedback: message,
-                mistake: None,
-                points: Vec::new(),
-            };
+            return QuestionResult::unreadable(q, max_score, message);
         }
     };
     let mut right = 0;
@@ -576,15 +560,7 @@ fn grade_mlp(s: &Submission, key: &Key, r: &Rubric) -> QuestionResult {
     let rows = match s.mlp() {
         Ok(rows) => rows,
         Err(message) => {
-            return QuestionResult {
-                id: q.id,
-                title: q.title,
-                score: 0.0,
-                max_score,
-                feedback: message,
-                mistake: None,
-                points: Vec::new(),
-            };
+            return QuestionResult::unreadable(q, max_score, message);
         }
     };
     let m = &key.results.mlp;

@@ -48,6 +48,21 @@ pub struct QuestionResult {
     pub points: Vec<[f64; 4]>,
 }
 
+impl QuestionResult {
+    /// No points: the question's file could not be used, for the reason in `message`.
+    pub fn unreadable(q: &key::Question, max_score: f64, message: String) -> QuestionResult {
+        QuestionResult {
+            id: q.id,
+            title: q.title,
+            score: 0.0,
+            max_score,
+            feedback: message,
+            mistake: None,
+            points: Vec::new(),
+        }
+    }
+}
+
 /// One student's grade.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudentResult {
