@@ -220,6 +220,31 @@ impl Config {
                 ));
             }
         }
+        // The error statistics and the convergence order need two inputs that fire often
+        // enough in the run: decided here from the analytic rate, not after the work.
+        let min_rate = crate::experiments::qif_fi::min_compared_rate_hz(q.duration_ms);
+        let inputs = crate::experiments::qif_fi::sweep(q);
+        let firing = inputs
+            .iter()
+            .filter(|&&v| {
+                let p = crate::experiments::qif_fi::params(q, v);
+                crate::neuron::qif::analytic_rate_hz(&p) >= min_rate
+            })
+            .count();
+        if firing < 2 {
+            return Err(invalid(
+                "qif.v0_max",
+                q.v0_max,
+                format!(
+                    "only {firing} of the {} inputs from qif.v0_min = {:?} would fire often enough \
+                     in qif.duration_ms = {:?} ms for the error statistics (at least 2); raise \
+                     qif.v0_max or lengthen qif.duration_ms",
+                    inputs.len(),
+                    q.v0_min,
+                    q.duration_ms
+                ),
+            ));
+        }
         let finest = q
             .convergence_dt_ms
             .iter()
@@ -291,6 +316,7 @@ impl Config {
         )?;
         check_range("cs.brian2_dt_ms", cs.brian2_dt_ms, 0.0, 1.0, false)?;
         check_range("cs.trace_ms", cs.trace_ms, 0.0, 10_000.0, false)?;
+        check_rk4_stable_at_i_min(cs)?;
         let runs = 2 * cs.g_a_values.len() * (((cs.i_max - cs.i_min) / cs.i_step) as usize + 40);
         check_steps("cs", runs, cs.duration_ms, cs.dt_ms)?;
         let models = (2 * cs.g_a_values.len() + 1) as f64;
@@ -394,6 +420,63 @@ fn check_step(key: &str, dt: f64, duration_key: &str, duration: f64) -> Result<(
     Ok(())
 }
 
+/// RK4's stability limit on the negative real axis: |λ|·dt must stay below it.
+const RK4_REAL_STABILITY: f64 = 2.785;
+
+/// Refuses a sweep whose lowest current drives a model into a rest so hyperpolarised that
+/// RK4 at `cs.dt_ms` is unstable there (the gates' rates grow steeply with hyperpolarisation:
+/// the run would blow up after all the other work): for every model of the sweep, the
+/// fastest decay rate of the Jacobian at the rest under `cs.i_min` times `cs.dt_ms` must stay
+/// inside RK4's stability limit (stepping down, V falls monotonically to that rest, where the
+/// rates are the fastest of the run), and the rest must lie in the window the models are
+/// analysed in.
+fn check_rk4_stable_at_i_min(cs: &super::CsConfig) -> Result<(), ConfigError> {
+    use crate::neuron::connor_stevens::ConnorStevens;
+    let models = cs.g_a_values.iter().flat_map(|&g_a| {
+        [
+            ConnorStevens::with_conductances(g_a, cs.g_k),
+            ConnorStevens::with_conductances(g_a, ((cs.g_total - g_a) * 1e9).round() / 1e9),
+        ]
+    });
+    for m in models {
+        let Some(rest) = m.resting_state(cs.i_min) else {
+            return Err(invalid(
+                "cs.i_min",
+                cs.i_min,
+                format!(
+                    "drives the model with gA = {}, gK = {} below -100 mV, outside the window \
+                     the models are analysed in (and where RK4 at cs.dt_ms blows up); raise \
+                     cs.i_min",
+                    m.g_a, m.g_k
+                ),
+            ));
+        };
+        let j = crate::neuron::conductance::central_jacobian(&m, &rest, cs.i_min, |col| {
+            1e-6 * rest[col].abs().max(1e-3)
+        });
+        let Ok(eigenvalues) = crate::analysis::linalg::eigenvalues(&j) else {
+            continue;
+        };
+        let fastest = eigenvalues
+            .iter()
+            .map(|z| z.0.hypot(z.1))
+            .fold(0.0, f64::max);
+        if fastest * cs.dt_ms > RK4_REAL_STABILITY {
+            return Err(invalid(
+                "cs.i_min",
+                cs.i_min,
+                format!(
+                    "drives the model with gA = {}, gK = {} to a rest at {:.1} mV whose fastest \
+                     rate, {fastest:.3} per ms, makes RK4 at cs.dt_ms = {:?} ms unstable there; \
+                     raise cs.i_min or lower cs.dt_ms",
+                    m.g_a, m.g_k, rest[0], cs.dt_ms
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a step at which the onset analyses, which simulate `model_ms` of model time whatever
 /// the durations, would need over 2·10¹¹ steps.
 fn check_analysis_steps(key: &str, dt_ms: f64, model_ms: f64) -> Result<(), ConfigError> {
@@ -452,6 +535,38 @@ mod tests {
         let e = cfg.validate().unwrap_err().to_string();
         assert!(e.starts_with("config key `phase.qif_v0[0]`"), "{e}");
         cfg.phase.qif_v0 = vec![0.0, -1e-6];
+        cfg.validate().unwrap();
+    }
+
+    #[test]
+    fn a_qif_sweep_where_nothing_fires_is_refused_before_the_work() {
+        let mut cfg = Config::default();
+        cfg.qif.v0_min = -1000.0;
+        cfg.qif.v0_max = -999.0;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("config key `qif.v0_max` = -999.0: only 0 of"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_sweep_down_to_where_rk4_blows_up_is_refused_before_the_work() {
+        let mut cfg = Config::default();
+        cfg.cs.i_min = -1000.0;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("config key `cs.i_min` = -1000.0: drives the model"),
+            "{e}"
+        );
+        assert!(e.contains("below -100 mV"), "{e}");
+        cfg.cs.i_min = -21.0;
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("makes RK4 at cs.dt_ms = 0.05 ms unstable"),
+            "{e}"
+        );
+        cfg.cs.i_min = -15.0;
         cfg.validate().unwrap();
     }
 
