@@ -801,3 +801,23 @@ fn the_two_parameter_diagram_agrees_with_the_walk_and_brackets_the_type_change()
         }
     }
 }
+
+#[test]
+fn a_snics_cycle_exists_down_to_the_fold_below_what_a_fixed_window_sees() {
+    // For a SNIC the lowest firing current is the fold: just above it the neuron fires, with
+    // a period far longer than a 600 ms window's two spikes could show.
+    let c = &results().cs.curves[results().cs.standard];
+    let a = &c.onset.analysis;
+    let fold = a.onset_fold().expect("a fold onset");
+    assert_eq!(
+        a.lowest_firing_current.map(f64::to_bits),
+        Some(fold.current.to_bits())
+    );
+    let m = ConnorStevens::with_conductances(c.g_a, c.g_k);
+    let rest = m
+        .resting_state(fold.current - 0.002)
+        .expect("rest below the fold");
+    let spikes = library_spikes(&m, rest, fold.current + 0.002, 20_000.0);
+    let first = *spikes.first().expect("fires just above the fold");
+    assert!(first > 300.0, "first spike at {first} ms");
+}

@@ -56,9 +56,12 @@ pub struct OnsetAnalysis {
     pub classification: Option<Classification>,
     /// The onset held to simulation on both sides ([`walk::confirm`]).
     pub confirmation: Option<Confirmation>,
-    /// The lowest current that sustains firing (cycle followed down from above), if found.
+    /// The lowest current that sustains firing, if found: for a SNIC the fold itself (the
+    /// cycle is born there with an infinite period, so no window of finite length sees its
+    /// lowest rates); otherwise the cycle followed down from above, firing at least twice in
+    /// each measuring window (near a fold of cycles the period stays finite).
     pub lowest_firing_current: Option<f64>,
-    /// Rate at that lowest current (Hz).
+    /// Rate at that lowest current (Hz): 0 for a SNIC.
     pub lowest_firing_rate_hz: Option<f64>,
 }
 
@@ -125,13 +128,20 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
     );
     let (onset, firing) = join(onset, firing).await;
     let ((walk, classification, confirmation), firing) = (onset?, firing?);
-    let lowest = firing.as_ref().and_then(|f| {
-        f.points
-            .iter()
-            .filter(|p| p.current <= f.lowest_current)
-            .map(|p| (p.current, p.rate_hz))
-            .next()
-    });
+    let snic_fold = match (classification.map(|c| c.bifurcation), walk.loss) {
+        (Some(OnsetBifurcation::Snic), Some(RestLoss::Fold(f))) => Some(f),
+        _ => None,
+    };
+    let lowest = match snic_fold {
+        Some(f) => Some((f.current, 0.0)),
+        None => firing.as_ref().and_then(|f| {
+            f.points
+                .iter()
+                .filter(|p| p.current <= f.lowest_current)
+                .map(|p| (p.current, p.rate_hz))
+                .next()
+        }),
+    };
     Ok(OnsetAnalysis {
         rest_mv: rest0_mv,
         rest_stable: rest.stable(),
