@@ -62,6 +62,7 @@ impl std::fmt::Display for Difference {
 /// Rebuilds the report in memory and compares it, file by file and byte by byte, with the
 /// folder `dir`. An empty list means the folder is exactly what the code produces.
 pub fn check_report(cfg: &Config, dir: &Path, progress: &dyn Progress) -> Result<Vec<Difference>> {
+    let dir = &output::target_path(dir)?;
     let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
     if !is_dir {
         return Err(Error::Target {

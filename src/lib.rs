@@ -124,6 +124,7 @@ pub fn check_budget(cfg: &Config) -> Result<()> {
 /// replaced (see [`output`]).
 pub fn build_report(cfg: &Config, out: &Path, progress: &dyn Progress) -> Result<()> {
     config_file::validate(cfg)?;
+    let out = &output::target_path(out)?;
     // Checked before the lock too, so a refused folder gets no lock file beside it.
     output::check_target(out)?;
     let _lock = output::lock_target(out)?;

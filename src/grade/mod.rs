@@ -126,6 +126,7 @@ pub fn write_grades(
     out: &Path,
     warn: &dyn Fn(&str),
 ) -> Result<(Vec<StudentResult>, usize), Error> {
+    let out = &crate::output::target_path(out)?;
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let out_abs = absolute(out);
     for d in dirs {
@@ -154,6 +155,7 @@ pub fn write_grades(
 /// Writes the empty submission kit into `dir` (a new or empty folder, or a kit written before
 /// and not edited since).
 pub fn write_template(dir: &Path, warn: &dyn Fn(&str)) -> Result<(), Error> {
+    let dir = &crate::output::target_path(dir)?;
     crate::output::check_target(dir)?;
     let _lock = crate::output::lock_target(dir)?;
     crate::output::recover(dir, warn)?;

@@ -187,6 +187,47 @@ pub(crate) fn inspect(out: &Path) -> Result<Target, Error> {
     }
 }
 
+/// The longest folder name `--out` may have: its staging folder `.NAME.tmp-PID-K` must fit
+/// in the 255 bytes a file name may have.
+pub const MAX_NAME_BYTES: usize = 220;
+
+/// `out` as the folder it names, decided before any work: trailing slashes go (so `link/`
+/// names the link itself, which is then refused, instead of the folder it points to), and a
+/// path ending in `.` or `..`, or a name too long for the staging folder beside it, is an
+/// error naming the path.
+pub fn target_path(out: &Path) -> Result<PathBuf, Error> {
+    let text = out.to_string_lossy();
+    let trimmed = text.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(target_error(
+            out,
+            "is the root folder; give --out a folder of its own",
+        ));
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    if last == "." || last == ".." {
+        return Err(target_error(
+            out,
+            "ends in `.` or `..`; give --out the folder's own name",
+        ));
+    }
+    if last.len() > MAX_NAME_BYTES {
+        return Err(target_error(
+            out,
+            format!(
+                "has a name of {} bytes; at most {MAX_NAME_BYTES} leave room for the staging folder \
+                 beside it",
+                last.len()
+            ),
+        ));
+    }
+    Ok(if trimmed.len() == text.len() {
+        out.to_path_buf()
+    } else {
+        PathBuf::from(trimmed)
+    })
+}
+
 pub(crate) fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
     let name = out
         .file_name()
@@ -295,6 +336,32 @@ mod tests {
         assert!(parse_manifest(br#"{"generator":"neuroreport 1","files":{"../x":"0"}}"#).is_none());
         assert!(parse_manifest(br#"{"generator":"other 1","files":{}}"#).is_none());
         assert!(parse_manifest(br#"{"generator":"neuroreport 1","files":{"a/b":"0"}}"#).is_some());
+    }
+
+    #[test]
+    fn output_paths_are_decided_before_the_work() {
+        assert_eq!(
+            target_path(Path::new("a/report/")).unwrap(),
+            Path::new("a/report")
+        );
+        for bad in ["report/.", "report/..", ".", "/", "//"] {
+            assert!(target_path(Path::new(bad)).is_err(), "{bad}");
+        }
+        let long = "x".repeat(MAX_NAME_BYTES + 1);
+        assert!(target_path(Path::new(&long)).is_err());
+        // A link named with a trailing slash is refused as a link, not followed.
+        #[cfg(unix)]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let real = dir.path().join("real");
+            fs::create_dir(&real).unwrap();
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            let with_slash = format!("{}/", link.display());
+            let out = target_path(Path::new(&with_slash)).unwrap();
+            let e = check_target(&out).unwrap_err().to_string();
+            assert!(e.contains("symbolic link"), "{e}");
+        }
     }
 
     #[test]
