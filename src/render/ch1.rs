@@ -20,6 +20,37 @@ pub struct PhaseRow {
     fires: bool,
 }
 
+/// Consecutive inputs of a phase portrait with the same verdict, for one clause of prose:
+/// "at V0 = 5 and 10 mV it does not fire".
+#[derive(Debug, Serialize)]
+pub struct FireGroup {
+    /// The inputs, joined ("5", "5 and 10", "1, 2 and 3").
+    v0s: String,
+    fires: bool,
+}
+
+/// Groups consecutive rows with the same verdict.
+fn fire_groups(rows: &[PhaseRow]) -> Vec<FireGroup> {
+    let mut groups: Vec<(Vec<&str>, bool)> = Vec::new();
+    for r in rows {
+        match groups.last_mut() {
+            Some((v0s, fires)) if *fires == r.fires => v0s.push(&r.v0),
+            _ => groups.push((vec![&r.v0], r.fires)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(v0s, fires)| {
+            let v0s = match v0s.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            FireGroup { v0s, fires }
+        })
+        .collect()
+}
+
 /// One curve's model comparison, formatted.
 #[derive(Debug, Serialize)]
 pub struct ComparisonRow {
@@ -124,6 +155,8 @@ pub struct View {
     lif_saturation_hz: String,
     phase_lif: Vec<PhaseRow>,
     phase_qif: Vec<PhaseRow>,
+    fire_lif: Vec<FireGroup>,
+    fire_qif: Vec<FireGroup>,
     qif_tau_ms: String,
     qif_reset: String,
     qif_threshold: String,
@@ -363,6 +396,8 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         lif_saturation_hz: sig(1000.0 / l.refractory_ms.max(l.dt_ms), 3),
         phase_lif: phase_rows(&r.phase.lif),
         phase_qif: phase_rows(&r.phase.qif),
+        fire_lif: fire_groups(&phase_rows(&r.phase.lif)),
+        fire_qif: fire_groups(&phase_rows(&r.phase.qif)),
         qif_tau_ms: plain(q.tau_ms),
         qif_reset: plain(q.v_reset),
         qif_threshold: plain(q.v_threshold),
