@@ -11,7 +11,7 @@ use crate::experiments::onset::{SQRT_LAW_FIT_MAX, SqrtLaw};
 use plotters::prelude::*;
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;

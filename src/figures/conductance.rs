@@ -11,7 +11,7 @@ use crate::experiments::onset::OnsetAnalysis;
 use plotters::prelude::*;
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 /// brian2's curve and the converged one.

@@ -148,7 +148,7 @@ pub(crate) fn line_chart(
 }
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 /// A chart with a residual panel below it, sharing the x axis: `lines` on top, `residuals`

@@ -19,7 +19,7 @@ const CLASS: [RGBColor; 2] = [PALETTE[1], PALETTE[3]];
 const REGION_ALPHA: f64 = 0.25;
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 /// The legend of the scatter plots: classes as colours, splits as markers.

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 /// Epochs at which a loss curve is drawn: all of the first 100, then about 200 log-spaced.

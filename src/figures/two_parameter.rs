@@ -13,7 +13,7 @@ use plotters::prelude::*;
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 fn fmt(x: f64) -> String {
-    x.to_string()
+    crate::data_csv::number(x)
 }
 
 fn opt(x: Option<f64>) -> String {
