@@ -23,13 +23,19 @@ pub fn lock_target(out: &Path) -> Result<TargetLock, Error> {
         ));
     }
     let path = parent.join(format!(".{name}.lock"));
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io("cannot open the lock file", &path))?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    // A link planted at the lock's name is never followed (it would create a file wherever
+    // it points).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc_nofollow());
+    }
+    let file = options.open(&path).map_err(io(
+        "cannot open the lock file (a link there is refused)",
+        &path,
+    ))?;
     match file.try_lock() {
         Ok(()) => Ok(TargetLock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(target_error(
@@ -41,5 +47,18 @@ pub fn lock_target(out: &Path) -> Result<TargetLock, Error> {
             ),
         )),
         Err(fs::TryLockError::Error(e)) => Err(io("cannot lock", &path)(e)),
+    }
+}
+
+/// `O_NOFOLLOW`: open fails on a symbolic link.
+#[cfg(unix)]
+fn libc_nofollow() -> i32 {
+    #[cfg(target_os = "linux")]
+    {
+        libc::O_NOFOLLOW
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
     }
 }

@@ -365,6 +365,31 @@ mod tests {
     }
 
     #[test]
+    fn another_targets_staging_folder_and_a_planted_lock_link_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("px");
+        // The staging folder of a concurrent build into `px.tmp-1`, marker and all.
+        let other = dir.path().join(".px.tmp-1.tmp-77-0");
+        fs::create_dir(&other).unwrap();
+        fs::write(other.join(STAGING_MARKER), STAGING_MARKER_TEXT).unwrap();
+        recover(&out, &no_warn).unwrap();
+        assert!(other.join(STAGING_MARKER).is_file());
+        // Ours is removed.
+        let ours = dir.path().join(".px.tmp-78-0");
+        fs::create_dir(&ours).unwrap();
+        fs::write(ours.join(STAGING_MARKER), STAGING_MARKER_TEXT).unwrap();
+        recover(&out, &no_warn).unwrap();
+        assert!(!ours.exists());
+        #[cfg(target_os = "linux")]
+        {
+            let target = dir.path().join("elsewhere");
+            std::os::unix::fs::symlink(&target, dir.path().join(".px.lock")).unwrap();
+            assert!(lock_target(&out).is_err());
+            assert!(!target.exists());
+        }
+    }
+
+    #[test]
     fn an_empty_folder_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("empty");

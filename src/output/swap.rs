@@ -71,12 +71,22 @@ pub fn recover(out: &Path, warn: &dyn Fn(&str)) -> Result<(), Error> {
     };
     let tmp_prefix = format!(".{name}.tmp-");
     let old_prefix = format!(".{name}.old-");
+    // Exactly `.NAME.tmp-PID-K` or `.NAME.old-PID-K`: the staging folder of a build into
+    // `NAME.tmp-1`, say (`.NAME.tmp-1.tmp-PID-K`), is another target's, never ours.
+    let numbered = |rest: &str| {
+        rest.split_once('-').is_some_and(|(pid, k)| {
+            [pid, k]
+                .iter()
+                .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        })
+    };
     let mut candidates: Vec<(bool, PathBuf)> = entries
         .flatten()
         .filter_map(|e| {
             let n = e.file_name().to_str()?.to_string();
-            let is_old = n.starts_with(&old_prefix);
-            (is_old || n.starts_with(&tmp_prefix)).then(|| (is_old, e.path()))
+            let is_old = n.strip_prefix(&old_prefix).is_some_and(numbered);
+            let is_tmp = n.strip_prefix(&tmp_prefix).is_some_and(numbered);
+            (is_old || is_tmp).then(|| (is_old, e.path()))
         })
         .collect();
     candidates.sort();
