@@ -32,10 +32,9 @@ pub fn lock_target(out: &Path) -> Result<TargetLock, Error> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc_nofollow());
     }
-    let file = options.open(&path).map_err(io(
-        "cannot open the lock file (a link there is refused)",
-        &path,
-    ))?;
+    let file = options
+        .open(&path)
+        .map_err(io("cannot open the lock file", &path))?;
     match file.try_lock() {
         Ok(()) => Ok(TargetLock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(target_error(
