@@ -404,11 +404,7 @@ pub fn type_change_csv(cfg: &crate::config::CsConfig, cs: &CsResult) -> String {
         let c = &t.change;
         let g_a = 0.5 * (c.type_two_at + c.type_one_at);
         let g_k = crate::experiments::cs_analysis::model_at(cfg, t.convention, g_a).g_k;
-        let (below, above) = if c.type_two_at < c.type_one_at {
-            (&c.onset_type_two, &c.onset_type_one)
-        } else {
-            (&c.onset_type_one, &c.onset_type_two)
-        };
+        let (below, above) = c.below_above();
         vec![
             t.convention.id().to_string(),
             fmt(g_a),

@@ -105,8 +105,9 @@ fn two_parameter_panel(
     )
 }
 
-/// The figure and `cs_two_parameter.csv` (a row per slice).
-pub fn cs_two_parameter(r: &CsResult) -> Result<Figure, Error> {
+/// The figure and `cs_two_parameter.csv` (a row per slice), the slices' g_K from `cfg`'s
+/// conventions.
+pub fn cs_two_parameter(cfg: &crate::config::CsConfig, r: &CsResult) -> Result<Figure, Error> {
     const ID: &str = "fig:cs-two-parameter";
     let models = |conv: Convention| -> Vec<(f64, f64, bool)> {
         r.curves
@@ -154,13 +155,7 @@ pub fn cs_two_parameter(r: &CsResult) -> Result<Figure, Error> {
     let mut rows = Vec::new();
     for (conv, d) in &r.two_parameter {
         for s in &d.slices {
-            let g_k = match conv {
-                Convention::FixedGk => r.curves[r.standard].g_k,
-                Convention::FixedTotal => {
-                    let total = r.curves[r.standard].g_k + r.curves[r.standard].g_a;
-                    ((total - s.p) * 1e9).round() / 1e9
-                }
-            };
+            let g_k = crate::experiments::cs_analysis::model_at(cfg, *conv, s.p).g_k;
             rows.push(vec![
                 conv.id().to_string(),
                 fmt(s.p),

@@ -245,10 +245,10 @@ fn hh_key(key: &Key, i_na: &[f64]) -> Vec<Reference> {
             .iter()
             .zip(i_na)
             .all(|(a, b)| a.to_bits() == b.to_bits());
-    let density: Vec<f64> = i_na.iter().map(|i| i * 1e-3 / area_cm2).collect();
     let (brian2, converged): (Vec<f64>, Vec<f64>) = if same_grid {
         (report.rate_hz.clone(), report.rate_converged_hz.clone())
     } else {
+        let density: Vec<f64> = i_na.iter().map(|i| i * 1e-3 / area_cm2).collect();
         let rate =
             |r: Result<Vec<f64>, _>| r.map_or(f64::NAN, |t: Vec<f64>| t.len() as f64 * per_s);
         (

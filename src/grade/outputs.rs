@@ -5,6 +5,7 @@
 
 use super::StudentResult;
 use super::key::QUESTIONS;
+use crate::figures::style::escape_attr as escape;
 use crate::output::OutputFile;
 use serde::Serialize;
 
@@ -42,13 +43,6 @@ struct GradescopeTest<'a> {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A self-contained page with the report's style sheet.

@@ -27,10 +27,10 @@ pub fn lock_target(out: &Path) -> Result<TargetLock, Error> {
     options.read(true).write(true).create(true).truncate(false);
     // A link planted at the lock's name is never followed (it would create a file wherever
     // it points).
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc_nofollow());
+        options.custom_flags(libc::O_NOFOLLOW);
     }
     let file = options
         .open(&path)
@@ -46,18 +46,5 @@ pub fn lock_target(out: &Path) -> Result<TargetLock, Error> {
             ),
         )),
         Err(fs::TryLockError::Error(e)) => Err(io("cannot lock", &path)(e)),
-    }
-}
-
-/// `O_NOFOLLOW`: open fails on a symbolic link.
-#[cfg(unix)]
-fn libc_nofollow() -> i32 {
-    #[cfg(target_os = "linux")]
-    {
-        libc::O_NOFOLLOW
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
     }
 }

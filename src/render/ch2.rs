@@ -366,7 +366,7 @@ pub fn figures(r: &Results, cfg: &Config) -> Result<Vec<Figure>, Error> {
         Box::new(|| conductance::cs_sweep(&r.cs)),
         Box::new(|| conductance::cs_onset(&r.cs)),
         Box::new(|| bifurcation::cs_bifurcation(&r.cs.diagrams)),
-        Box::new(|| crate::figures::two_parameter::cs_two_parameter(&r.cs)),
+        Box::new(|| crate::figures::two_parameter::cs_two_parameter(&cfg.cs, &r.cs)),
         Box::new(|| {
             fi_curves::fits(
                 &r.fits_conductance,

@@ -320,11 +320,7 @@ pub fn view(r: &Results) -> OnsetView {
             .iter()
             .map(|t| {
                 let c = &t.change;
-                let (below, above) = if c.type_two_at < c.type_one_at {
-                    (&c.onset_type_two, &c.onset_type_one)
-                } else {
-                    (&c.onset_type_one, &c.onset_type_two)
-                };
+                let (below, above) = c.below_above();
                 let two = &c.onset_type_two;
                 ChangeRow {
                     convention: convention_name(t.convention),

@@ -431,12 +431,10 @@ const RK4_REAL_STABILITY: f64 = 2.785;
 /// rates are the fastest of the run), and the rest must lie in the window the models are
 /// analysed in.
 fn check_rk4_stable_at_i_min(cs: &super::CsConfig) -> Result<(), ConfigError> {
-    use crate::neuron::connor_stevens::ConnorStevens;
+    use crate::experiments::connor_stevens::Convention;
+    use crate::experiments::cs_analysis::model_at;
     let models = cs.g_a_values.iter().flat_map(|&g_a| {
-        [
-            ConnorStevens::with_conductances(g_a, cs.g_k),
-            ConnorStevens::with_conductances(g_a, ((cs.g_total - g_a) * 1e9).round() / 1e9),
-        ]
+        [Convention::FixedGk, Convention::FixedTotal].map(|c| model_at(cs, c, g_a))
     });
     for m in models {
         let Some(rest) = m.resting_state(cs.i_min) else {

@@ -371,6 +371,17 @@ pub struct TypeChange {
     pub onset_type_one: ClassifiedOnset,
 }
 
+impl TypeChange {
+    /// The onsets below and above the change, in increasing parameter.
+    pub fn below_above(&self) -> (&ClassifiedOnset, &ClassifiedOnset) {
+        if self.type_two_at < self.type_one_at {
+            (&self.onset_type_two, &self.onset_type_one)
+        } else {
+            (&self.onset_type_one, &self.onset_type_two)
+        }
+    }
+}
+
 /// Halvings of the bisection for a type change.
 pub const TYPE_CHANGE_BISECTIONS: usize = 10;
 
