@@ -416,6 +416,33 @@ pub fn type_change_csv(cfg: &crate::config::CsConfig, cs: &CsResult) -> String {
     crate::data_csv::csv(TYPE_CHANGE_COLUMNS, rows)
 }
 
+/// Columns of `onset_controls.csv`: the onset classifier on textbook models.
+pub const CONTROL_COLUMNS: &[&str] = &[
+    "model",
+    "parameter_set",
+    "fold_ua_cm2",
+    "hopf_ua_cm2",
+    "onset_bifurcation",
+    "excitability_type",
+];
+
+/// `onset_controls.csv`: a row per positive control; empty fields where its rest branch has
+/// no fold, or its onset is not at a Hopf point.
+pub fn controls_csv(controls: &[crate::experiments::controls::ControlResult]) -> String {
+    let rows = controls.iter().map(|c| {
+        let b = c.onset.bifurcation();
+        vec![
+            c.control.model.to_string(),
+            c.control.parameter_set.to_string(),
+            c.fold_ua_cm2.map_or_else(String::new, fmt),
+            c.hopf_ua_cm2.map_or_else(String::new, fmt),
+            b.id().to_string(),
+            Excitability::of(b).id().to_string(),
+        ]
+    });
+    crate::data_csv::csv(CONTROL_COLUMNS, rows)
+}
+
 /// One row of [`ONSET_COLUMNS`]; empty fields where there is no fold, Hopf point or class.
 /// The Hopf column holds the Hopf point at which the followed rest loses stability, when
 /// the onset is one.

@@ -321,6 +321,38 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
             rows,
         },
         Table {
+            id: "tab:onset-controls",
+            caption: "The onset classifier on textbook models: the fold of the rest branch and \
+                      the Hopf point where rest is lost (µA/cm², none where there is none), \
+                      the class the classifier finds (confirmed by simulation on both sides), \
+                      the class the source shows, and the source of the parameter set."
+                .into(),
+            header: [
+                "Model",
+                "Fold",
+                "Hopf",
+                "Classifier",
+                "Source shows",
+                "Source",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: r
+                .controls
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.control.name.to_string(),
+                        c.fold_ua_cm2.map_or_else(|| "none".into(), |x| fixed(x, 3)),
+                        c.hopf_ua_cm2.map_or_else(|| "none".into(), |x| fixed(x, 3)),
+                        c.onset.bifurcation().name().to_string(),
+                        c.control.expected.name().to_string(),
+                        c.control.source.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
             id: "tab:conductance-fits",
             caption:
                 "ReLU and sigmoid fits (as in chapter 1) to the converged Hodgkin-Huxley and the \
@@ -355,6 +387,7 @@ pub fn data_files(r: &Results, cfg: &Config) -> Vec<(&'static str, String)> {
             "cs_type_change",
             conductance::type_change_csv(&cfg.cs, &r.cs),
         ),
+        ("onset_controls", conductance::controls_csv(&r.controls)),
     ]
 }
 

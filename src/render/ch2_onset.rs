@@ -6,6 +6,7 @@ use super::format::{fixed, plain, sig};
 use crate::analysis::bifurcation::{OnsetBifurcation, RestLoss};
 use crate::experiments::Results;
 use crate::experiments::connor_stevens::{Convention, CsCurve, Excitability};
+use crate::experiments::controls::ControlResult;
 use crate::experiments::cs_analysis::SUBTHRESHOLD_MV;
 use crate::experiments::onset::{
     OnsetAnalysis, PROBE_UA, SQRT_LAW_EXPONENT_TOLERANCE, SQRT_LAW_FIT_MAX, SqrtLaw,
@@ -144,6 +145,80 @@ pub struct OnsetView {
     ramp: Option<RampView>,
     /// Whether the square-root figure exists (a law for either model).
     any_law: bool,
+    controls: ControlsView,
+}
+
+/// The onset classifier's positive controls, summarised.
+#[derive(Debug, Serialize)]
+pub struct ControlsView {
+    count: usize,
+    /// Every control comes out as its source shows.
+    all_agree: bool,
+    /// The ones that do not, with both classes.
+    disagreements: Vec<String>,
+    /// Every class the classifier can print comes out of at least one control.
+    every_class: bool,
+    /// The onset currents its sources give, against the computed ones.
+    checks: Vec<SourceCheck>,
+}
+
+/// A computed onset current beside the one its source reports.
+#[derive(Debug, Serialize)]
+pub struct SourceCheck {
+    name: &'static str,
+    kind: &'static str,
+    computed: String,
+    source: String,
+    who: &'static str,
+    /// The computed current rounds to the source's (given to two decimals).
+    matches: bool,
+}
+
+fn controls_view(controls: &[ControlResult]) -> ControlsView {
+    use OnsetBifurcation::*;
+    let classes: Vec<OnsetBifurcation> = controls.iter().map(|c| c.onset.bifurcation()).collect();
+    ControlsView {
+        count: controls.len(),
+        all_agree: controls.iter().all(ControlResult::agrees),
+        disagreements: controls
+            .iter()
+            .filter(|c| !c.agrees())
+            .map(|c| {
+                format!(
+                    "{} comes out as a {} where its source shows a {}",
+                    c.control.name,
+                    c.onset.bifurcation().name(),
+                    c.control.expected.name()
+                )
+            })
+            .collect(),
+        every_class: [
+            Snic,
+            SaddleNodeOffCircle,
+            HopfSubcritical,
+            HopfSupercritical,
+        ]
+        .iter()
+        .all(|b| classes.contains(b)),
+        checks: controls
+            .iter()
+            .filter_map(|c| {
+                let (source, who) = c.control.source_onset?;
+                let (kind, computed) = match c.onset.walk.loss? {
+                    RestLoss::Fold(f) => ("fold", f.current),
+                    RestLoss::Hopf(h) => ("Hopf point", h.current),
+                };
+                Some(SourceCheck {
+                    name: c.control.name,
+                    kind,
+                    computed: fixed(computed, 3),
+                    source: fixed(source, 2),
+                    who,
+                    matches: (computed - source).abs() <= 0.005,
+                })
+            })
+            .collect(),
+    }
 }
 
 /// The current ramp, formatted.
@@ -298,6 +373,7 @@ pub fn view(r: &Results) -> OnsetView {
         step: plain(crate::experiments::cs_analysis::RAMP_STEP_UA),
     });
     OnsetView {
+        controls: controls_view(&r.controls),
         any_law: cs.snic_law.is_some() || r.hh.onset.sqrt_law.is_some(),
         ramp,
         probe: plain(PROBE_UA),

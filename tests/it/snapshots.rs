@@ -284,3 +284,30 @@ fn hodgkin_huxley_fi_curve() {
         },
     );
 }
+
+#[derive(Serialize)]
+struct ControlRow {
+    model: &'static str,
+    parameter_set: &'static str,
+    fold_ua_cm2: String,
+    hopf_ua_cm2: String,
+    onset_bifurcation: &'static str,
+    source_shows: &'static str,
+}
+
+#[test]
+fn onset_controls() {
+    let rows: Vec<ControlRow> = results()
+        .controls
+        .iter()
+        .map(|c| ControlRow {
+            model: c.control.model,
+            parameter_set: c.control.parameter_set,
+            fold_ua_cm2: c.fold_ua_cm2.map_or("none".into(), |x| format!("{x:.4}")),
+            hopf_ua_cm2: c.hopf_ua_cm2.map_or("none".into(), |x| format!("{x:.4}")),
+            onset_bifurcation: c.onset.bifurcation().id(),
+            source_shows: c.control.expected.id(),
+        })
+        .collect();
+    snapshot("onset_controls", &rows);
+}

@@ -730,24 +730,19 @@ pub struct Classification {
     pub spikes_just_above: bool,
 }
 
-/// Classifies how rest is lost. A fold is a SNIC unless a firing cycle, reached from above
-/// the fold, still fires `probe` below it (then the saddle-node is off the invariant circle).
-/// A Hopf point is subcritical when a firing cycle coexists with the stable rest `probe`
-/// below it, or when the orbit `probe` above it, started from the rest just below, fires full
-/// spikes (`spikes_just_above`, from [`crate::analysis::walk::confirm`]); supercritical when
-/// neither (the oscillation stays small). `start` is a state from which the model fires at
-/// `loss + above`.
-#[allow(clippy::too_many_arguments)]
-pub async fn classify<M: LaneModel<N> + Copy, const N: usize>(
+/// Whether a firing cycle coexists with rest just below the current where it is lost: the
+/// cycle is reached `above` past the loss from `start` (a state from which the model fires
+/// there), then the current is lowered to `probe` below the loss, where firing must go on
+/// through the settle and measure windows of `c`.
+pub async fn cycle_below<M: LaneModel<N> + Copy, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     loss: &RestLoss,
     start: [f64; N],
-    spikes_just_above: bool,
     above: f64,
     probe: f64,
     c: &CycleSettings,
-) -> Result<Classification, NumericalError> {
+) -> Result<bool, NumericalError> {
     let i_loss = loss.current();
     let on_cycle = sim
         .track(
@@ -759,9 +754,18 @@ pub async fn classify<M: LaneModel<N> + Copy, const N: usize>(
             c.threshold_mv,
         )
         .await?;
-    let cycle_below = sustained(sim, m, on_cycle.state, i_loss - probe, c)
+    Ok(sustained(sim, m, on_cycle.state, i_loss - probe, c)
         .await?
-        .is_some();
+        .is_some())
+}
+
+/// Classifies how rest is lost. A fold is a SNIC unless a firing cycle, reached from above
+/// the fold, still fires below it (`cycle_below`, from [`cycle_below`]: then the saddle-node
+/// is off the invariant circle). A Hopf point is subcritical when a firing cycle coexists with
+/// the stable rest below it, or when the orbit just above it, started from the rest just
+/// below, fires full spikes (`spikes_just_above`, from [`crate::analysis::walk::confirm`]);
+/// supercritical when neither (the oscillation stays small).
+pub fn classify(loss: &RestLoss, cycle_below: bool, spikes_just_above: bool) -> Classification {
     let spikes_just_above = spikes_just_above && matches!(loss, RestLoss::Hopf(_));
     let bifurcation = match loss {
         RestLoss::Fold(_) if cycle_below => OnsetBifurcation::SaddleNodeOffCircle,
@@ -769,11 +773,11 @@ pub async fn classify<M: LaneModel<N> + Copy, const N: usize>(
         RestLoss::Hopf(_) if cycle_below || spikes_just_above => OnsetBifurcation::HopfSubcritical,
         RestLoss::Hopf(_) => OnsetBifurcation::HopfSupercritical,
     };
-    Ok(Classification {
+    Classification {
         bifurcation,
         cycle_below,
         spikes_just_above,
-    })
+    }
 }
 
 /// A least-squares line y = a + b·x; returns (a, b).

@@ -253,7 +253,8 @@ async fn past_fold<M: Excitable<N>, const N: usize>(
     ))
 }
 
-/// Longest run of [`confirm`] above the event (ms), ended at the first spike.
+/// Longest run of [`confirm`] above the event (ms), ended at the first spike: what a fold,
+/// or a Hopf point whose class rests on whether full spikes start above it, is given.
 pub const CONFIRM_ABOVE_MS: f64 = 20_000.0;
 
 /// What the simulation says on both sides of the onset.
@@ -272,15 +273,16 @@ pub struct Confirmation {
 
 /// Holds the walk's onset to simulation. From the attractor's equilibrium 5 probes below the
 /// event (off it by 10 µV), one run is stepped to `probe` below the event and must not spike
-/// in the settle and measure windows of `c`; one is stepped to `probe` above it and must
-/// leave rest: spike within [`CONFIRM_ABOVE_MS`] (past a fold, the only way to leave), or at
-/// a Hopf point at least not settle back. Either failing is an error naming the model, the
-/// event and what the run did. `None` when the walk found no onset.
+/// in the settle and measure windows of `c`; one is stepped to `probe` above it for at most
+/// `above_ms` and must leave rest: spike (past a fold, the only way to leave), or at a Hopf
+/// point at least not settle back. Either failing is an error naming the model, the event and
+/// what the run did. `None` when the walk found no onset.
 pub async fn confirm<M: Excitable<N>, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     walk: &Walk,
     probe: f64,
+    above_ms: f64,
     c: &CycleSettings,
 ) -> Result<Option<Confirmation>, NumericalError> {
     let Some(loss) = walk.loss else {
@@ -308,7 +310,7 @@ pub async fn confirm<M: Excitable<N>, const N: usize>(
             start,
             current + probe,
             c.dt_ms,
-            CONFIRM_ABOVE_MS,
+            above_ms,
             c.threshold_mv,
             (1, 0.0),
         ),
@@ -337,7 +339,7 @@ pub async fn confirm<M: Excitable<N>, const N: usize>(
             ),
             &format!(
                 "confirming the onset by simulation: a step from the rest below it did not \
-                 fire in {CONFIRM_ABOVE_MS} ms"
+                 fire in {above_ms} ms"
             ),
             above.state[0],
         ));
@@ -371,7 +373,9 @@ mod tests {
         let sim = Sim::new();
         sim.run_one(async {
             let w = walk(&sim, m, &SCAN, PROBE_UA, &cycle()).await.unwrap();
-            let c = confirm(&sim, m, &w, PROBE_UA, &cycle()).await.unwrap();
+            let c = confirm(&sim, m, &w, PROBE_UA, CONFIRM_ABOVE_MS, &cycle())
+                .await
+                .unwrap();
             (w, c)
         })
     }

@@ -43,6 +43,10 @@ pub const CS_ONSET_MODEL_MS: f64 = 20_000.0;
 /// Cost of one step of the Connor–Stevens onset analyses, ns.
 pub const CS_ONSET_NS_PER_STEP: f64 = 80.0;
 
+/// Work of the onset classifier's positive controls (seconds of one core): fixed textbook
+/// models, whatever the configuration.
+pub const CONTROLS_CORE_SECONDS: f64 = 0.2;
+
 /// Cost of one training sample through one hidden unit for one epoch (forward and backward),
 /// ns.
 pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.5;
@@ -134,6 +138,11 @@ pub fn estimate(cfg: &Config) -> Vec<Estimate> {
                    cs.brian2_dt_ms, cs.rheobase_tolerance",
             core_seconds: (cs_steps * CS_NS_PER_STEP + cs_analysis_steps * CS_ONSET_NS_PER_STEP)
                 * ns,
+        },
+        Estimate {
+            experiment: "onset_controls",
+            keys: "none (textbook models)",
+            core_seconds: CONTROLS_CORE_SECONDS,
         },
         Estimate {
             experiment: "mlp",

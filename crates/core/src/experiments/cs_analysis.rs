@@ -64,7 +64,7 @@ pub async fn type_changes(
                 let Some(rest) = m.resting_state(0.0) else {
                     return Ok(None);
                 };
-                onset::classify_model(sim, &m, rest[0], cycle).await
+                onset::classify_model(sim, &m, rest[0], &onset::SCAN, cycle).await
             };
             Box::pin(async move {
                 Ok(onset::type_change(lo, hi, class)

@@ -6,6 +6,7 @@
 //! analyses that need several experiments (the curve fits).
 
 pub mod connor_stevens;
+pub mod controls;
 pub mod cs_analysis;
 pub mod fits;
 pub mod hh_fi;
@@ -34,6 +35,8 @@ pub enum Outcome {
     Hh(hh_fi::HhFiResult),
     /// The Connor–Stevens sweep (homework 1.5).
     Cs(connor_stevens::CsResult),
+    /// The onset classifier on textbook models (chapter 2's positive controls).
+    Controls(Vec<controls::ControlResult>),
 }
 
 /// Receives the work an experiment has done, in estimated nanoseconds of one core (the units
@@ -90,6 +93,12 @@ pub const EXPERIMENTS: &[Experiment] = &[
         starts_first: true,
     },
     Experiment {
+        id: "onset_controls",
+        title: "Onset classifier on textbook models",
+        run: |_, _| Ok(Outcome::Controls(controls::run()?)),
+        starts_first: false,
+    },
+    Experiment {
         id: "mlp",
         title: "Circles data set and ReLU networks of 5 and 1000 units",
         run: |cfg, meter| Ok(Outcome::Mlp(mlp::run(cfg, meter)?)),
@@ -114,6 +123,8 @@ pub struct Results {
     pub hh: hh_fi::HhFiResult,
     /// Homework 1.5: Connor–Stevens.
     pub cs: connor_stevens::CsResult,
+    /// The onset classifier's positive controls.
+    pub controls: Vec<controls::ControlResult>,
     /// Homework part 2.
     pub mlp: mlp::MlpResult,
 }
@@ -137,8 +148,8 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
     })
     .into_iter()
     .collect::<Result<Vec<_>, Error>>()?;
-    let (mut phase, mut lif, mut qif, mut mlp, mut hh, mut cs) =
-        (None, None, None, None, None, None);
+    let (mut phase, mut lif, mut qif, mut mlp, mut hh, mut cs, mut controls) =
+        (None, None, None, None, None, None, None);
     for o in outcomes {
         match o {
             Outcome::Phase(r) => phase = Some(r),
@@ -147,6 +158,7 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
             Outcome::Mlp(r) => mlp = Some(r),
             Outcome::Hh(r) => hh = Some(r),
             Outcome::Cs(r) => cs = Some(r),
+            Outcome::Controls(r) => controls = Some(r),
         }
     }
     let (phase, lif, qif) = (
@@ -189,6 +201,7 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
         fits_conductance,
         hh,
         cs,
+        controls: controls.expect("registry has onset_controls"),
         mlp: mlp.expect("registry has mlp"),
     })
 }

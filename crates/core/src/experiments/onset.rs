@@ -111,7 +111,7 @@ pub async fn analyse<M: Excitable<N>, const N: usize>(
     let fold = bifurcation::folds(m, &SCAN)
         .into_iter()
         .find(|f| f.is_maximum);
-    let onset = onset_of(sim, m, rest0_mv, cycle);
+    let onset = onset_of(sim, m, rest0_mv, &SCAN, cycle);
     // The firing cycle followed down from above the step rheobase, where a step from rest
     // reaches it; beside the classification's probes (independent of it).
     let top = rheobase + ABOVE_UA;
@@ -307,16 +307,17 @@ impl ClassifiedOnset {
     }
 }
 
-/// The onset class alone (the walk, the cycle probes and the confirmation, no
-/// continuation): what the bisection on g_A needs. `None` when rest is not lost in the
-/// scanned window.
+/// The onset class alone (the walk over `scan`, the cycle probes and the confirmation, no
+/// continuation): what the bisection on g_A and the positive controls need. `None` when rest
+/// is not lost in the scanned window.
 pub async fn classify_model<M: Excitable<N>, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     rest0_mv: f64,
+    scan: &Scan,
     cycle: &CycleSettings,
 ) -> Result<Option<ClassifiedOnset>, NumericalError> {
-    let (walk, classification, confirmation) = onset_of(sim, m, rest0_mv, cycle).await?;
+    let (walk, classification, confirmation) = onset_of(sim, m, rest0_mv, scan, cycle).await?;
     Ok(classification
         .zip(confirmation)
         .map(|(classification, confirmation)| ClassifiedOnset {
@@ -326,33 +327,44 @@ pub async fn classify_model<M: Excitable<N>, const N: usize>(
         }))
 }
 
-/// The walk to the onset ([`walk::walk`]), its confirmation by simulation, then its class.
+/// The walk to the onset ([`walk::walk`]), the cycle probe below it, its confirmation by
+/// simulation, then its class. The confirmation's run above the event is long
+/// ([`walk::CONFIRM_ABOVE_MS`]) past a fold, and at a Hopf point whose class rests on whether
+/// full spikes start there (no cycle below); otherwise the settle and measure windows show
+/// that rest is left.
 async fn onset_of<M: Excitable<N>, const N: usize>(
     sim: &Sim<M, N>,
     m: &M,
     rest0_mv: f64,
+    scan: &Scan,
     cycle: &CycleSettings,
 ) -> Result<(Walk, Option<Classification>, Option<Confirmation>), NumericalError> {
-    let walk = walk::walk(sim, m, &SCAN, PROBE_UA, cycle).await?;
+    let walk = walk::walk(sim, m, scan, PROBE_UA, cycle).await?;
     let Some(loss) = walk.loss else {
         return Ok((walk, None, None));
     };
-    // The confirmation's run above the event tells whether a Hopf point's oscillation
-    // reaches full spikes, which the class needs.
-    let Some(confirmation) = walk::confirm(sim, m, &walk, PROBE_UA, cycle).await? else {
-        return Ok((walk, None, None));
-    };
-    let classification = bifurcation::classify(
+    let cycle_below = bifurcation::cycle_below(
         sim,
         m,
         &loss,
         nudged(m, rest0_mv),
-        confirmation.first_spike_above_ms.is_some(),
         ABOVE_UA,
         PROBE_UA,
         cycle,
     )
     .await?;
+    let above_ms = match loss {
+        RestLoss::Hopf(_) if cycle_below => cycle.settle_ms + cycle.measure_ms,
+        _ => walk::CONFIRM_ABOVE_MS,
+    };
+    let Some(confirmation) = walk::confirm(sim, m, &walk, PROBE_UA, above_ms, cycle).await? else {
+        return Ok((walk, None, None));
+    };
+    let classification = bifurcation::classify(
+        &loss,
+        cycle_below,
+        confirmation.first_spike_above_ms.is_some(),
+    );
     Ok((walk, Some(classification), Some(confirmation)))
 }
 

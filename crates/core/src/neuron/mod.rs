@@ -7,3 +7,4 @@ pub mod gating;
 pub mod hodgkin_huxley;
 pub mod lif;
 pub mod qif;
+pub mod textbook;
