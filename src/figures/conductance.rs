@@ -323,7 +323,7 @@ pub fn cs_onset(r: &CsResult) -> Result<Figure, Error> {
         line_chart(
             &halves[1],
             ID,
-            "Lowest stable rate (at rheobase)",
+            "Rate at the rheobase",
             "gA (mS/cm²)",
             "rate (Hz)",
             &[

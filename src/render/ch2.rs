@@ -29,6 +29,15 @@ pub struct SweepRow {
     latency_ms: String,
 }
 
+/// A model whose I = 0 equilibrium is unstable: its rheobase (the loss of the stable rest
+/// followed up in current) beside what a step from the unstable equilibrium gives.
+#[derive(Debug, Serialize)]
+pub struct UnstableRest {
+    g_a: String,
+    rheobase: String,
+    step_rheobase: String,
+}
+
 /// A fit verdict, formatted.
 #[derive(Debug, Serialize)]
 pub struct FitRow {
@@ -90,7 +99,8 @@ pub struct View {
     sweep: Vec<SweepRow>,
     /// The swept g_A values, in order, joined with commas.
     sweep_g_a: String,
-    unstable_rest_g_a: Vec<String>,
+    /// The models (g_K fixed) whose I = 0 equilibrium is unstable.
+    unstable_rest: Vec<UnstableRest>,
     type_one: Vec<String>,
     rheobase_rises_fixed_gk: bool,
     rheobase_falls_fixed_total: bool,
@@ -219,10 +229,14 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             .map(|&g| plain(g))
             .collect::<Vec<_>>()
             .join(", "),
-        unstable_rest_g_a: fixed_gk
+        unstable_rest: fixed_gk
             .iter()
             .filter(|c| c.onset.rest_exponent_per_ms > 0.0)
-            .map(|c| plain(c.g_a))
+            .map(|c| UnstableRest {
+                g_a: plain(c.g_a),
+                rheobase: fixed(c.onset.rheobase, 2),
+                step_rheobase: fixed(c.onset.step_rheobase, 2),
+            })
             .collect(),
         type_one: cs
             .curves
@@ -267,8 +281,11 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
                         v.rest_mv,
                         if v.rest_unstable { " (unstable)" } else { "" }
                     ),
-                    a.fold
-                        .map_or_else(|| "none".into(), |f| fixed(f.current, 3)),
+                    match (a.fold, a.hopf) {
+                        (None, _) => "none".into(),
+                        (Some(f), None) => fixed(f.current, 3),
+                        (Some(f), Some(_)) => format!("{} (past the onset)", fixed(f.current, 3)),
+                    },
                     a.hopf
                         .map_or_else(|| "none".into(), |h| fixed(h.current, 3)),
                     b.map_or("unclassified", |b| b.name()).to_string(),
@@ -294,13 +311,16 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
         Table {
             id: "tab:cs-onset",
             caption: "Onset of firing of every model of the sweep (currents in µA/cm²): the \
-                      I = 0 rest, the fold ending the lower rest branch, the Hopf point at which \
+                      I = 0 rest, the fold ending the lower rest branch (marked when firing \
+                      starts before it, at a Hopf point), the Hopf point at which \
                       the rest the state follows loses stability (none when firing starts at a \
                       fold: Hopf points on stretches the state never rests on do not decide the \
                       onset), the bifurcation through which rest is lost (every one confirmed \
                       by simulation on both sides), the \
-                      rheobase (the fold for a SNIC, else the lowest current a step from rest \
-                      fires at), the rate there (Hz), the lowest current that sustains firing \
+                      rheobase (the fold for a SNIC; where the I = 0 rest is unstable, the loss \
+                      of the stable rest followed up in current; else the lowest current a step \
+                      from rest fires at), the rate there (Hz), the lowest current that \
+                      sustains firing \
                       (the cycle followed down) and the excitability type."
                 .into(),
             header: [

@@ -346,6 +346,27 @@ fn weak_a_currents_make_the_rest_at_zero_unstable() {
     assert!(curve(Convention::FixedGk, 47.7).onset.analysis.rest_stable);
 }
 
+#[test]
+fn where_the_rest_at_zero_is_unstable_the_rheobase_is_the_loss_of_the_stable_rest() {
+    let mut seen = 0;
+    for c in &results().cs.curves {
+        let a = &c.onset.analysis;
+        if a.rest_stable {
+            continue;
+        }
+        seen += 1;
+        let loss = a.loss.expect("rest is lost").current();
+        assert_eq!(c.onset.rheobase, loss, "gA = {}", c.g_a);
+        // Negative: the model fires with no input. The stable rest just below the loss is
+        // silent (the walk's confirmation), so the rheobase does not depend on a start state.
+        assert!(c.onset.rheobase < 0.0);
+        let confirmation = a.confirmation.expect("confirmed");
+        assert_eq!(confirmation.current, loss);
+        assert!(confirmation.silent_below_ms > 0.0);
+    }
+    assert_eq!(seen, 2);
+}
+
 fn sorted_by_g_a(convention: Convention) -> Vec<&'static CsCurve> {
     let mut c: Vec<&CsCurve> = results()
         .cs

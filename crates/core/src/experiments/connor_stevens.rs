@@ -119,14 +119,16 @@ pub struct Onset {
     /// Largest real part of the Jacobian's eigenvalues at that rest (1/ms); positive means
     /// the rest is unstable and the neuron fires without input.
     pub rest_exponent_per_ms: f64,
-    /// The rheobase (µA/cm²): the fold current for a SNIC (where the rate rises from zero),
-    /// otherwise the lowest current at which a step from the I = 0 rest fires (by bisection);
-    /// negative when the model fires with no input.
+    /// The rheobase (µA/cm²): the fold current for a SNIC (where the rate rises from zero);
+    /// where the I = 0 equilibrium is unstable, the current at which the stable rest,
+    /// followed up from hyperpolarised currents, is lost (negative: the model fires with no
+    /// input); otherwise the lowest current at which a step from the I = 0 rest fires (by
+    /// bisection).
     pub rheobase: f64,
     /// The step rheobase found by bisection, whatever the class (µA/cm²).
     pub step_rheobase: f64,
-    /// Rate at the rheobase (Hz): 0 for a SNIC (f → 0 at the fold), the rate a step to the
-    /// rheobase gives otherwise.
+    /// Rate at the rheobase (Hz): 0 for a SNIC (f → 0 at the fold), the rate a step from the
+    /// I = 0 equilibrium to the rheobase gives otherwise.
     pub onset_rate_hz: f64,
     /// Rate [`PROBE_ABOVE_UA`] above the rheobase (Hz).
     pub rate_above_hz: f64,
@@ -462,9 +464,15 @@ impl<'a> Protocol<'a> {
         let bifurcation = analysis.bifurcation();
         let excitability = bifurcation.map(Excitability::of);
         // A SNIC's rheobase is the fold itself, where the rate is zero; a finite run only
-        // sees the rate once it is above about 1/duration.
-        let (rheobase, onset_rate_hz) = match (bifurcation, analysis.onset_fold()) {
-            (Some(OnsetBifurcation::Snic), Some(fold)) => (fold.current, 0.0),
+        // sees the rate once it is above about 1/duration. Where the I = 0 equilibrium is
+        // unstable there is no rest to step from (a step from it fires at currents that
+        // depend on where it starts): the rheobase is where the stable rest, followed up in
+        // current from hyperpolarised values, is lost, as under a slow ramp.
+        let (rheobase, onset_rate_hz) = match (bifurcation, analysis.onset_fold(), analysis.loss) {
+            (Some(OnsetBifurcation::Snic), Some(fold), _) => (fold.current, 0.0),
+            (_, _, Some(loss)) if !analysis.rest_stable => {
+                (loss.current(), self.rate(sim, m, loss.current()).await?)
+            }
             _ => (step_rheobase, self.rate(sim, m, step_rheobase).await?),
         };
         let above = rheobase + PROBE_ABOVE_UA;
