@@ -356,12 +356,12 @@ fn where_the_rest_at_zero_is_unstable_the_rheobase_is_the_loss_of_the_stable_res
         }
         seen += 1;
         let loss = a.loss.expect("rest is lost").current();
-        assert_eq!(c.onset.rheobase, loss, "gA = {}", c.g_a);
+        assert_eq!(c.onset.rheobase.to_bits(), loss.to_bits(), "gA = {}", c.g_a);
         // Negative: the model fires with no input. The stable rest just below the loss is
         // silent (the walk's confirmation), so the rheobase does not depend on a start state.
         assert!(c.onset.rheobase < 0.0);
         let confirmation = a.confirmation.expect("confirmed");
-        assert_eq!(confirmation.current, loss);
+        assert_eq!(confirmation.current.to_bits(), loss.to_bits());
         assert!(confirmation.silent_below_ms > 0.0);
     }
     assert_eq!(seen, 2);
