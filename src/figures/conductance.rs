@@ -151,11 +151,15 @@ pub fn cs_traces(r: &CsResult) -> Result<Figure, Error> {
     })
 }
 
+/// A model (g_A, g_K) and extra (current, rate) points of its F-I curve.
+type ExtraPoints = (f64, f64, Vec<(f64, f64)>);
+
 fn sweep_panel(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     title: &str,
     currents: &[f64],
     curves: &[&CsCurve],
+    near_fold: Option<&ExtraPoints>,
 ) -> Result<(), Error> {
     // Ordered by g_A on a sequential colour map; beyond its length the dash changes too.
     let mut order: Vec<&CsCurve> = curves.to_vec();
@@ -170,15 +174,32 @@ fn sweep_panel(
             )
         })
         .collect();
+    // The grid's points, with the square-root law's runs merged in for the model they belong
+    // to (g_A, g_K of `near_fold`): the rise from zero at its fold, which the grid steps over.
+    let points: Vec<(Vec<f64>, Vec<f64>)> = order
+        .iter()
+        .map(|c| {
+            let mut p: Vec<(f64, f64)> = currents.iter().copied().zip(c.rate_hz.clone()).collect();
+            if let Some((g_a, g_k, extra)) = near_fold
+                && c.g_a.to_bits() == g_a.to_bits()
+                && c.g_k.to_bits() == g_k.to_bits()
+            {
+                p.extend(extra);
+                p.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
+            p.into_iter().unzip()
+        })
+        .collect();
     let n = order.len();
     let lines: Vec<Line> = order
         .iter()
         .zip(&labels)
+        .zip(&points)
         .enumerate()
-        .map(|(k, (c, l))| Line {
+        .map(|(k, ((c, l), (x, y)))| Line {
             label: l,
-            x: currents,
-            y: &c.rate_hz,
+            x,
+            y,
             color: style::sequential(k, n),
             dashed: k >= style::SEQ_LEN,
             // A discontinuous onset (a jump from rest to a finite rate) is never bridged.
@@ -194,6 +215,22 @@ fn sweep_panel(
         "rate (Hz)",
         &lines,
     )
+}
+
+/// The standard model's (g_A, g_K) and the points of its square-root law: the fold at rate
+/// zero and the rates measured just above it, silent offsets left out.
+fn near_fold(r: &CsResult) -> Option<ExtraPoints> {
+    let law = r.snic_law.as_ref()?;
+    let standard = &r.curves[r.standard];
+    let mut points = vec![(law.fold_current, 0.0)];
+    points.extend(
+        law.offsets
+            .iter()
+            .zip(&law.rates_hz)
+            .filter(|(_, rate)| **rate > 0.0)
+            .map(|(d, rate)| (law.fold_current + d, *rate)),
+    );
+    Some((standard.g_a, standard.g_k, points))
 }
 
 /// F-I curves of the g_A sweep, one panel per convention.
@@ -218,8 +255,21 @@ pub fn cs_sweep(r: &CsResult) -> Result<Figure, Error> {
     );
     let svg = style::render_svg(ID, (style::WIDTH + 100, style::HEIGHT + 40), &alt, |root| {
         let halves = root.split_evenly((1, 2));
-        sweep_panel(&halves[0], "gK fixed", &r.currents, &fixed_gk)?;
-        sweep_panel(&halves[1], "gK + gA fixed", &r.currents, &fixed_total)
+        let near = near_fold(r);
+        sweep_panel(
+            &halves[0],
+            "gK fixed",
+            &r.currents,
+            &fixed_gk,
+            near.as_ref(),
+        )?;
+        sweep_panel(
+            &halves[1],
+            "gK + gA fixed",
+            &r.currents,
+            &fixed_total,
+            near.as_ref(),
+        )
     })?;
     let mut rows = Vec::new();
     for c in &r.curves {
@@ -241,7 +291,9 @@ pub fn cs_sweep(r: &CsResult) -> Result<Figure, Error> {
                   fixed (left) or $g_K + g_A$ fixed (right), coloured from dark (small $g_A$) to \
                   light. Rates from the mean interspike interval after the transient. Where the \
                   onset is discontinuous (type II) the line is not drawn across it, and a ring \
-                  marks the rheobase."
+                  marks the rheobase. The standard model's curve also passes through its fold \
+                  at rate zero and the runs just above it (data: onset_law.csv), so its \
+                  square-root rise, which the grid steps over, is drawn."
                 .to_string(),
         alt,
         svg,

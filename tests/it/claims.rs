@@ -363,6 +363,12 @@ fn where_the_rest_at_zero_is_unstable_the_rheobase_is_the_loss_of_the_stable_res
         let confirmation = a.confirmation.expect("confirmed");
         assert_eq!(confirmation.current.to_bits(), loss.to_bits());
         assert!(confirmation.silent_below_ms > 0.0);
+        // The F-I curve agrees: silent below the rheobase (steps from the stable rest), firing
+        // from the first current above it.
+        let cs = &results().cs;
+        for (i, rate) in cs.currents.iter().zip(&c.rate_hz) {
+            assert_eq!(*rate > 0.0, *i > loss, "gA = {}, I = {i}: {rate} Hz", c.g_a);
+        }
     }
     assert_eq!(seen, 2);
 }

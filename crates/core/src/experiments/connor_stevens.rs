@@ -602,6 +602,40 @@ fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
         .collect()
 }
 
+/// The curves of the models whose I = 0 equilibrium is unstable, with the steps below the
+/// loss of their stable rest started from that rest (the state a slow ramp holds there, as
+/// for their rheobase) instead of from the unstable equilibrium, where the state never rests.
+/// Above the loss no stable rest is left to start from and the steps start from the I = 0
+/// equilibrium, as for every other model. Models whose walk jumps between rests keep their
+/// curves (the lowest rest is then not the one followed).
+fn from_stable_rest(
+    p: &Protocol,
+    models: &[(f64, f64)],
+    currents: &[f64],
+    mut rates: Vec<Vec<f64>>,
+    onsets: &[Onset],
+) -> Result<Vec<Vec<f64>>, NumericalError> {
+    for ((r, o), &(g_a, g_k)) in rates.iter_mut().zip(onsets).zip(models) {
+        let a = &o.analysis;
+        let Some(loss) = a.loss.filter(|_| !a.rest_stable && a.jumps.is_empty()) else {
+            continue;
+        };
+        let m = ConnorStevens::with_conductances(g_a, g_k);
+        let spec = p.spec(p.cfg.spikes_for_rate);
+        for (rate, &i) in r.iter_mut().zip(currents) {
+            if i >= loss.current() {
+                continue;
+            }
+            let Some(rest) = m.resting_state(i) else {
+                continue;
+            };
+            let spikes = conductance::run(&m, rest, i, &spec)?;
+            *rate = conductance::rate_after_transient(&spikes, p.cfg.transient_ms);
+        }
+    }
+    Ok(rates)
+}
+
 /// Runs the sweep, the onsets, the traces and the step-size check.
 pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     let p = Protocol::of(cfg, meter);
@@ -627,6 +661,8 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         || p.checks(&standard_model, &currents),
     );
     let (onsets, checks) = (onsets?, checks?);
+    let rates = from_stable_rest(&p, &models, &currents, rates, &onsets)?;
+    let per_model: Vec<&[f64]> = rates.iter().map(Vec::as_slice).collect();
     let index =
         |g_a: f64, g_k: f64| model_index(&models, g_a, g_k).expect("every setting was simulated");
     let curves: Vec<CsCurve> = settings
