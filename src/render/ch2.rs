@@ -87,6 +87,18 @@ pub struct View {
     cs_g_na: String,
     cs_g_l: String,
     cs_e_l: String,
+    cs_e_na: String,
+    cs_e_k: String,
+    cs_e_a: String,
+    cs_c_m: String,
+    /// The Connor–Stevens gating functions as display math.
+    cs_equations: String,
+    /// The brian2 script of the sweep.
+    cs_listing: String,
+    /// The rates of brian2's Hodgkin–Huxley example as display math.
+    hh_equations: String,
+    /// brian2's example script with the configured parameters.
+    hh_listing: String,
     cs_nudge_uv: String,
     probe_above: String,
     hh_threshold_mv: String,
@@ -151,6 +163,12 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     let h = &r.hh;
     let cs = &r.cs;
     let (undercount, at) = h.max_undercount();
+    // The state every Connor–Stevens run starts from: the standard model's I = 0 rest.
+    let standard_rest = {
+        use crate::analysis::bifurcation::Excitable;
+        let c = &cs.curves[cs.standard];
+        ConnorStevens::with_conductances(c.g_a, c.g_k).steady_state(c.onset.rest_mv)
+    };
     let first = |counts: &[u64]| counts.iter().position(|&c| c > 0);
     let first_b = first(&h.spike_count);
     let first_c = first(&h.spike_count_converged);
@@ -204,6 +222,14 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         cs_g_na: plain(ConnorStevens::default().g_na),
         cs_g_l: plain(ConnorStevens::default().g_l),
         cs_e_l: plain(ConnorStevens::default().e_l),
+        cs_e_na: plain(ConnorStevens::default().e_na),
+        cs_e_k: plain(ConnorStevens::default().e_k),
+        cs_e_a: plain(ConnorStevens::default().e_a),
+        cs_c_m: plain(ConnorStevens::default().c_m),
+        cs_equations: super::models::display_math(&super::models::CONNOR_STEVENS, "V"),
+        cs_listing: super::models::connor_stevens_brian2(cfg, &standard_rest),
+        hh_equations: super::models::display_math(&super::models::HODGKIN_HUXLEY, "u"),
+        hh_listing: super::models::hodgkin_huxley_brian2(cfg),
         cs_nudge_uv: plain(1000.0 * NUDGE_MV),
         probe_above: plain(PROBE_ABOVE_UA),
         hh_threshold_mv: plain(THRESHOLD_MV),

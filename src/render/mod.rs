@@ -13,6 +13,7 @@ pub mod crossref;
 pub mod format;
 pub mod listings;
 pub mod markdown;
+pub mod models;
 pub mod networks;
 
 use crate::config::Config;

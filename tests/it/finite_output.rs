@@ -8,14 +8,15 @@ use proptest::prelude::*;
 
 /// The first word of `text` that is how Rust, CSV or the page would print a non-finite
 /// number, with some context.
-fn non_finite_token(text: &str) -> Option<String> {
+pub fn non_finite_token(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut start = 0;
     for (i, c) in text
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if c.is_alphanumeric() {
+        // An identifier of a listing (`a_inf`, `tau_b`) is one word: `_` joins it.
+        if c.is_alphanumeric() || c == '_' {
             continue;
         }
         let word = &text[start..i];
@@ -48,6 +49,9 @@ fn the_scanner_finds_what_it_must() {
     assert!(non_finite_token("rate = inf Hz").is_some());
     assert!(non_finite_token("runs away to infinity in finite time").is_none());
     assert!(non_finite_token("information, influence, infinite").is_none());
+    assert!(non_finite_token("da/dt = (a_inf - a)/tau_a : 1").is_none());
+    assert!(non_finite_token("a = inf_value").is_none());
+    assert!(non_finite_token("x = (inf - a)").is_some());
 }
 
 fn small(cfg: &mut Config) {

@@ -820,7 +820,7 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
 }
 
 /// The largest g_A of the sweep: the standard model's, with g_K fixed.
-fn largest_g_a(cfg: &CsConfig) -> f64 {
+pub fn largest_g_a(cfg: &CsConfig) -> f64 {
     cfg.g_a_values
         .iter()
         .cloned()
