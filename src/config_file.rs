@@ -83,8 +83,40 @@ pub fn validate(cfg: &Config) -> Result<(), ConfigError> {
 }
 
 /// The configuration as TOML, as printed by `--print-config` and in the report's appendix.
+/// Tiny and huge numbers are written in exponent form (`5e-324`, not 324 digits).
 pub fn to_toml(cfg: &Config) -> String {
-    toml::to_string(cfg).expect("a Config always serialises")
+    let text = toml::to_string(cfg).expect("a Config always serialises");
+    text.lines()
+        .map(|line| match line.split_once(" = ") {
+            Some((key, value)) => format!("{key} = {}\n", exponent_form(value)),
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// `value` (a TOML value: a number or an array of numbers) with every number whose decimal
+/// form is long because it is below 1e-6 or from 1e16 up rewritten in exponent form, the
+/// shortest that reads back to the same `f64`.
+fn exponent_form(value: &str) -> String {
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E');
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find(numeric) {
+        out.push_str(&rest[..start]);
+        let len = rest[start..]
+            .find(|c: char| !numeric(c))
+            .unwrap_or(rest.len() - start);
+        let token = &rest[start..start + len];
+        match token.parse::<f64>() {
+            Ok(x) if x != 0.0 && x.is_finite() && (x.abs() < 1e-6 || x.abs() >= 1e16) => {
+                out.push_str(&format!("{x:e}"));
+            }
+            _ => out.push_str(token),
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The configuration as TOML with each key's meaning and range as a comment.
@@ -132,6 +164,24 @@ fn default_of(key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiny_and_huge_numbers_are_printed_in_exponent_form_and_read_back() {
+        let mut cfg = Config::default();
+        cfg.lif.refractory_ms = 5e-324;
+        cfg.cs.transient_ms = 1e-310;
+        cfg.cs.g_a_values = vec![1e-7, 47.7];
+        let text = to_toml(&cfg);
+        assert!(text.contains("refractory_ms = 5e-324\n"), "{text}");
+        assert!(text.contains("transient_ms = 1e-310\n"));
+        assert!(text.contains("g_a_values = [1e-7, 47.7]\n"));
+        assert!(text.lines().all(|l| l.len() < 100), "{text}");
+        let back: Config = toml::from_str(&text).unwrap();
+        assert_eq!(back, cfg);
+        assert_eq!(exponent_form("2.5"), "2.5");
+        assert_eq!(exponent_form("1e16"), "1e16");
+        assert_eq!(exponent_form("-0.000000001"), "-1e-9");
+    }
 
     #[test]
     fn defaults_round_trip_through_toml() {

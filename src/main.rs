@@ -238,8 +238,42 @@ fn say(text: std::fmt::Arguments) -> Result<(), (u8, anyhow::Error)> {
         .map_err(|e| (1, anyhow::anyhow!("cannot write to standard error: {e}")))
 }
 
-/// Writes `text` to standard output; a failed write (a closed pipe, say) is an error.
+/// Whether standard output was closed when the program started (`>&-`): Rust's runtime then
+/// opens /dev/null read-write in its place, so every write would succeed and print nothing. A
+/// shell's `> /dev/null` opens it write-only, and is left alone.
+#[cfg(unix)]
+fn stdout_closed_at_start() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: fcntl(F_GETFL) and fstat only read the flags and status of descriptor 1 into
+    // memory owned here.
+    let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+    if flags < 0 || flags & libc::O_ACCMODE != libc::O_RDWR {
+        return false;
+    }
+    let mut status = std::mem::MaybeUninit::<libc::stat>::uninit();
+    if unsafe { libc::fstat(1, status.as_mut_ptr()) } != 0 {
+        return false;
+    }
+    // SAFETY: fstat succeeded, so it filled `status`.
+    let status = unsafe { status.assume_init() };
+    status.st_mode & libc::S_IFMT == libc::S_IFCHR
+        && std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == status.st_rdev)
+}
+
+#[cfg(not(unix))]
+fn stdout_closed_at_start() -> bool {
+    false
+}
+
+/// Writes `text` to standard output; a failed write (a closed pipe, say) is an error, and so
+/// is a standard output that was closed (it would swallow the text).
 fn print(text: &str) -> Result<(), (u8, anyhow::Error)> {
+    if stdout_closed_at_start() {
+        return Err((
+            1,
+            anyhow::anyhow!("cannot write to standard output: it was closed (`>&-`)"),
+        ));
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())

@@ -170,10 +170,18 @@ pub(crate) fn inspect(out: &Path) -> Result<Target, Error> {
             "exists and is not a folder; choose another --out",
         ));
     }
-    let entries = walk(out)?;
-    if entries.is_empty() {
+    // A folder without a manifest at its top is not a report, whatever lies deeper: it is
+    // refused even where it is too deep or too large to walk (a home folder).
+    let top = top_level(out)?;
+    if top.is_empty() {
         return Ok(Target::Empty);
     }
+    let entries = if top.iter().any(|(p, k)| p == MANIFEST && *k == Kind::File) {
+        walk(out)?
+    } else {
+        // Walked only to name a file it holds, where that is cheap.
+        walk(out).unwrap_or(top)
+    };
     match first_foreign(out, &entries)? {
         None => Ok(Target::Report),
         Some(why) => Err(target_error(
@@ -185,6 +193,34 @@ pub(crate) fn inspect(out: &Path) -> Result<Target, Error> {
             ),
         )),
     }
+}
+
+/// The entries directly in `root`, sorted, as [`walk`] lists them (folders not entered);
+/// bounded in number.
+fn top_level(root: &Path) -> Result<Vec<(String, Kind)>, Error> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root).map_err(io("cannot read folder", root))? {
+        let entry = entry.map_err(io("cannot read folder", root))?;
+        let file_type = entry
+            .file_type()
+            .map_err(io("cannot read", &entry.path()))?;
+        let kind = if file_type.is_dir() {
+            Kind::Dir
+        } else if file_type.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        out.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        if out.len() > MAX_ENTRIES {
+            return Err(target_error(
+                root,
+                format!("holds more than {MAX_ENTRIES} entries; not walked"),
+            ));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// The longest folder name `--out` may have: its staging folder `.NAME.tmp-PID-K` must fit
@@ -273,6 +309,22 @@ mod tests {
 
     fn no_warn(m: &str) {
         panic!("unexpected warning: {m}")
+    }
+
+    #[test]
+    fn a_deep_folder_without_a_manifest_is_refused_as_not_a_report() {
+        // A home folder: deeper than any walk, and not a report.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("home");
+        let mut deep = out.clone();
+        for k in 0..(MAX_DEPTH + 4) {
+            deep.push(format!("d{k}"));
+        }
+        fs::create_dir_all(&deep).unwrap();
+        fs::write(out.join(".bashrc"), "x").unwrap();
+        let e = check_target(&out).unwrap_err().to_string();
+        assert!(e.contains("is not a report written by neuroreport"), "{e}");
+        assert!(e.contains("`.bashrc`") && !e.contains("deeper"), "{e}");
     }
 
     #[test]

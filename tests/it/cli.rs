@@ -467,3 +467,24 @@ fn a_killed_build_leaves_the_previous_report_and_the_next_run_cleans_up() {
         );
     }
 }
+
+#[test]
+fn print_config_into_a_closed_stdout_is_an_error_not_silence() {
+    // `>&-` closes descriptor 1; Rust's runtime puts /dev/null (read-write) in its place.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" --print-config >&-")
+        .arg(env!("CARGO_BIN_EXE_neuroreport"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output"));
+    // Sent to /dev/null on purpose, it is not an error.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" --print-config > /dev/null")
+        .arg(env!("CARGO_BIN_EXE_neuroreport"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
