@@ -2,6 +2,7 @@
 //! subject, and they share one computation of the default results (`common`) and one link of
 //! the library.
 
+mod budget;
 mod claims;
 mod cli;
 mod common;

@@ -476,6 +476,11 @@ impl Tracker {
         self.dt_ms
     }
 
+    /// Steps taken so far.
+    pub(crate) fn steps_taken(&self) -> usize {
+        self.step
+    }
+
     /// No step is left: the duration is reached, or the state settled at rest.
     pub(crate) fn over(&self) -> bool {
         self.settled

@@ -172,7 +172,7 @@ pub struct Fit {
     pub iterations: usize,
 }
 
-fn sum_of_squares<M: CurveModel>(model: &M, xs: &[f64], ys: &[f64], p: &[f64]) -> f64 {
+fn sum_of_squares<M: CurveModel + ?Sized>(model: &M, xs: &[f64], ys: &[f64], p: &[f64]) -> f64 {
     xs.iter()
         .zip(ys)
         .map(|(&x, &y)| {
@@ -183,7 +183,7 @@ fn sum_of_squares<M: CurveModel>(model: &M, xs: &[f64], ys: &[f64], p: &[f64]) -
 }
 
 /// One Levenberg–Marquardt run from `p0` (Marquardt's diagonal scaling, λ adapted ×10 / ÷10).
-pub fn levenberg_marquardt<M: CurveModel>(
+pub fn levenberg_marquardt<M: CurveModel + ?Sized>(
     model: &M,
     xs: &[f64],
     ys: &[f64],
@@ -252,10 +252,27 @@ pub fn fit_best<M: CurveModel>(
     starts: usize,
     max_iterations: usize,
 ) -> Fit {
+    fit_best_metered(model, xs, ys, starts, max_iterations, &|_| {})
+}
+
+/// [`fit_best`], reporting the work of each run as it ends to `on_work`: its iterations times
+/// the number of points (the unit of the work budget's fit term).
+pub fn fit_best_metered<M: CurveModel + ?Sized>(
+    model: &M,
+    xs: &[f64],
+    ys: &[f64],
+    starts: usize,
+    max_iterations: usize,
+    on_work: &dyn Fn(usize),
+) -> Fit {
     model
         .starts(xs, ys, starts)
         .iter()
-        .map(|p0| levenberg_marquardt(model, xs, ys, p0, max_iterations))
+        .map(|p0| {
+            let fit = levenberg_marquardt(model, xs, ys, p0, max_iterations);
+            on_work(fit.iterations * xs.len());
+            fit
+        })
         .fold(None::<Fit>, |best, fit| match best {
             Some(b) if b.rmse <= fit.rmse || !fit.rmse.is_finite() => Some(b),
             _ => Some(fit),

@@ -44,6 +44,8 @@ struct Shared<M, const N: usize> {
     owner: Vec<usize>,
     /// The chain being polled.
     current: usize,
+    /// Neuron-steps of the runs ended since [`Sim::run_metered`] last reported them.
+    steps: u64,
 }
 
 /// Runs for a set of chains of one model type (see the module documentation). All runs of
@@ -63,6 +65,7 @@ impl<M: LaneModel<N> + Copy, const N: usize> Default for Sim<M, N> {
                 results: Vec::new(),
                 owner: Vec::new(),
                 current: 0,
+                steps: 0,
             }),
         }
     }
@@ -225,9 +228,30 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
             .expect("one chain, one result")
     }
 
+    /// [`Sim::run_one`], reporting the neuron-steps of its runs to `on_steps` as they end.
+    pub fn run_one_metered<'f, T>(
+        &'f self,
+        chain: impl Future<Output = T> + 'f,
+        on_steps: &(dyn Fn(u64) + Sync),
+    ) -> T {
+        self.run_metered(vec![Box::pin(chain)], on_steps)
+            .pop()
+            .expect("one chain, one result")
+    }
+
     /// Runs every chain to its end, stepping the runs they wait for together; the results in
     /// the order of `chains`. A chain may await only this simulator's runs.
-    pub fn run<'f, T>(&'f self, mut chains: Vec<Chain<'f, T>>) -> Vec<T> {
+    pub fn run<'f, T>(&'f self, chains: Vec<Chain<'f, T>>) -> Vec<T> {
+        self.run_metered(chains, &|_| {})
+    }
+
+    /// [`Sim::run`], reporting to `on_steps` the neuron-steps of the runs as they end (the
+    /// work done, for progress and the work budget's checks).
+    pub fn run_metered<'f, T>(
+        &'f self,
+        mut chains: Vec<Chain<'f, T>>,
+        on_steps: &(dyn Fn(u64) + Sync),
+    ) -> Vec<T> {
         let mut cx = Context::from_waker(Waker::noop());
         let mut out: Vec<Option<T>> = chains.iter().map(|_| None).collect();
         let mut poll = |k: usize, out: &mut Vec<Option<T>>| {
@@ -249,6 +273,10 @@ impl<M: LaneModel<N> + Copy, const N: usize> Sim<M, N> {
         // chain asks for finitely many runs, so the loop ends.
         loop {
             let ended = self.pass(isa, &mut lanes, &mut s);
+            let steps = std::mem::take(&mut self.shared.borrow_mut().steps);
+            if steps > 0 {
+                on_steps(steps);
+            }
             if ended.is_empty() {
                 break;
             }
@@ -339,6 +367,7 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
         let mut job = lanes[busy].take().expect("busy lane");
         let mut lane: [f64; N] = std::array::from_fn(|i| s[i].0[busy]);
         let result = job.tracker.run_packed(&job.model, &mut lane);
+        sim.shared.borrow_mut().steps += job.tracker.steps_taken() as u64;
         ended.push((job.ticket, result.map(|()| job.tracker.finish(lane))));
         return ended;
     }
@@ -372,6 +401,7 @@ fn step_until_one_ends<M: LaneModel<N> + Copy, const N: usize>(
             };
             if let Some(result) = result {
                 let job = slot.take().expect("busy lane");
+                sim.shared.borrow_mut().steps += job.tracker.steps_taken() as u64;
                 ended.push((job.ticket, result.map(|()| job.tracker.finish(lane))));
             }
         }

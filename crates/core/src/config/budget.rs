@@ -46,10 +46,20 @@ pub const CS_ONSET_NS_PER_STEP: f64 = 80.0;
 /// Work of the onset classifier's positive controls (seconds of one core): fixed textbook
 /// models, whatever the configuration.
 pub const CONTROLS_CORE_SECONDS: f64 = 0.2;
+/// Cost of one neuron-step of the positive controls, ns (scalar right-hand sides in lanes).
+pub const CONTROLS_NS_PER_STEP: f64 = 250.0;
 
 /// Cost of one training sample through one hidden unit for one epoch (forward and backward),
 /// ns.
 pub const MLP_NS_PER_SAMPLE_UNIT_EPOCH: f64 = 1.5;
+
+/// Cost of one Levenberg–Marquardt iteration per data point of a fitted curve, ns: an upper
+/// bound, as the estimate counts every run to `fit.max_iterations` (most stop earlier, at
+/// convergence; the calibration is a configuration whose runs reach the limit).
+pub const FIT_NS_PER_POINT_ITERATION: f64 = 1.5;
+
+/// Shapes fitted to each F-I curve (ReLU and sigmoid, with and without an offset).
+const FIT_SHAPES: f64 = 4.0;
 
 /// Largest estimated work, in seconds of one core, run without `--allow-long`.
 pub const MAX_CORE_SECONDS: f64 = 300.0;
@@ -78,7 +88,8 @@ fn steps(duration_ms: f64, dt_ms: f64) -> f64 {
     (duration_ms / dt_ms).ceil()
 }
 
-/// The estimated work of every experiment of the registry, in registry order.
+/// The estimated work of every experiment of the registry, in registry order, then of the
+/// curve fits that follow them.
 pub fn estimate(cfg: &Config) -> Vec<Estimate> {
     let ns = 1e-9;
     let l = &cfg.lif;
@@ -103,6 +114,9 @@ pub fn estimate(cfg: &Config) -> Vec<Estimate> {
         * (m.small_hidden as f64 * m.small_restarts as f64 * m.small_epochs as f64
             + m.wide_hidden as f64 * m.wide_restarts as f64 * m.wide_epochs as f64);
     let grid = (m.grid_resolution * m.grid_resolution) as f64 * 3.0 * m.wide_hidden as f64;
+    // The fits' data points: the LIF, QIF, Hodgkin–Huxley and Connor–Stevens curves.
+    let fit_points = l.n_neurons as f64 + qif_inputs + h.n_neurons as f64 + currents;
+    let fit_work = cfg.fit.starts as f64 * cfg.fit.max_iterations as f64 * FIT_SHAPES * fit_points;
     vec![
         Estimate {
             experiment: "phase",
@@ -149,6 +163,11 @@ pub fn estimate(cfg: &Config) -> Vec<Estimate> {
             keys: "circles.n_samples, mlp.small_hidden, mlp.small_restarts, mlp.small_epochs, \
                    mlp.wide_hidden, mlp.wide_restarts, mlp.wide_epochs, mlp.grid_resolution",
             core_seconds: (training + grid) * MLP_NS_PER_SAMPLE_UNIT_EPOCH * ns,
+        },
+        Estimate {
+            experiment: "fits",
+            keys: "fit.starts, fit.max_iterations",
+            core_seconds: fit_work * FIT_NS_PER_POINT_ITERATION * ns,
         },
     ]
 }

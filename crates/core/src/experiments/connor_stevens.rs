@@ -231,6 +231,11 @@ struct Protocol<'a> {
 }
 
 impl<'a> Protocol<'a> {
+    /// Reports the neuron-steps of a simulator's runs to the meter.
+    fn on_steps(&self, steps: u64) {
+        (self.meter)(steps as f64 * crate::config::budget::CS_ONSET_NS_PER_STEP);
+    }
+
     /// The report's protocol: RK4 at the configured step.
     fn of(cfg: &'a CsConfig, meter: super::Meter<'a>) -> Self {
         Protocol {
@@ -321,11 +326,15 @@ impl<'a> Protocol<'a> {
                 .await?
                 .spikes_ms
             }
-            Method::ExponentialEuler => conductance::run(m, self.rest(m)?, current, &spec)?,
+            Method::ExponentialEuler => {
+                // Outside the simulator, so metered here (the simulator meters its own runs).
+                (self.meter)(
+                    (self.cfg.duration_ms / self.dt_ms).ceil()
+                        * crate::config::budget::CS_NS_PER_STEP,
+                );
+                conductance::run(m, self.rest(m)?, current, &spec)?
+            }
         };
-        (self.meter)(
-            (self.cfg.duration_ms / self.dt_ms).ceil() * crate::config::budget::CS_NS_PER_STEP,
-        );
         Ok(spikes)
     }
 
@@ -586,7 +595,11 @@ type ChainOf<'a, T> =
 /// `chain(sim, k)` for every k < n, in order: the chains dealt out in turn to a simulator per
 /// thread, each with at least a vector's worth of them (a run's bits do not depend on its
 /// lane or its neighbours, so neither do the results).
-fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
+fn on_sims<'a, T: Send>(
+    n: usize,
+    chain: &ChainOf<'a, T>,
+    on_steps: &(dyn Fn(u64) + Sync),
+) -> Vec<T> {
     let groups = par::threads().min(n.div_ceil(conductance::LANES)).max(1);
     let per_group: Vec<Vec<T>> = par::map_range(groups, |first| {
         let sim = Sim::new();
@@ -594,7 +607,7 @@ fn on_sims<'a, T: Send>(n: usize, chain: &ChainOf<'a, T>) -> Vec<T> {
             .step_by(groups)
             .map(|k| chain(&sim, k, &&()))
             .collect();
-        sim.run(chains)
+        sim.run_metered(chains, on_steps)
     });
     let mut dealt: Vec<_> = per_group.into_iter().map(Vec::into_iter).collect();
     (0..n)
@@ -650,11 +663,15 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
     // finishes the checks (a fraction of the other's time) does not stand idle.
     let (onsets, checks) = par::join(
         || {
-            on_sims(models.len(), &|sim, k, _| {
-                let (p, currents, rates) = (&p, &currents, per_model[k]);
-                let m = ConnorStevens::with_conductances(models[k].0, models[k].1);
-                Box::pin(async move { p.onset(sim, &m, currents, rates).await })
-            })
+            on_sims(
+                models.len(),
+                &|sim, k, _| {
+                    let (p, currents, rates) = (&p, &currents, per_model[k]);
+                    let m = ConnorStevens::with_conductances(models[k].0, models[k].1);
+                    Box::pin(async move { p.onset(sim, &m, currents, rates).await })
+                },
+                &|n| p.on_steps(n),
+            )
             .into_iter()
             .collect::<Result<Vec<Onset>, CsError>>()
         },
@@ -691,7 +708,9 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
         None => {
             let rates = p.curve(&blocked, &currents)?;
             let sim = Sim::new();
-            sim.run_one(p.onset(&sim, &blocked, &currents, &rates))?
+            sim.run_one_metered(p.onset(&sim, &blocked, &currents, &rates), &|n| {
+                p.on_steps(n)
+            })?
         }
     };
     let reference = &curves[standard].rate_hz;
@@ -745,10 +764,13 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
                 par::join(
                     || {
                         let sim = Sim::new();
-                        sim.run_one(join(
-                            cs_analysis::type_changes(&sim, cfg, &curves, &cycle),
-                            cs_analysis::snic_law(&sim, &curves[standard], &cycle),
-                        ))
+                        sim.run_one_metered(
+                            join(
+                                cs_analysis::type_changes(&sim, cfg, &curves, &cycle),
+                                cs_analysis::snic_law(&sim, &curves[standard], &cycle),
+                            ),
+                            &|n| p.on_steps(n),
+                        )
                     },
                     || {
                         let sim = Sim::new();
@@ -763,7 +785,8 @@ pub fn run(cfg: &CsConfig, meter: super::Meter) -> Result<CsResult, CsError> {
                                 None => Ok(None),
                             }
                         };
-                        let (diagrams, ramp) = sim.run_one(join(join_all(diagrams), ramp));
+                        let (diagrams, ramp) =
+                            sim.run_one_metered(join(join_all(diagrams), ramp), &|n| p.on_steps(n));
                         (
                             diagrams
                                 .into_iter()

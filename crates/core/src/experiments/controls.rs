@@ -209,12 +209,14 @@ impl ControlResult {
     }
 }
 
-/// Every control, classified: the 1952 model first, then [`planar_controls`].
-pub fn run() -> Result<Vec<ControlResult>, NumericalError> {
+/// Every control, classified: the 1952 model first, then [`planar_controls`]. The
+/// neuron-steps of their runs go to `meter` as they end.
+pub fn run(meter: super::Meter) -> Result<Vec<ControlResult>, NumericalError> {
     let planar = planar_controls();
+    let on_steps = |steps: u64| meter(steps as f64 * crate::config::budget::CONTROLS_NS_PER_STEP);
     let (hh, planar) = par::join(
-        || classify(HH1952, HodgkinHuxley1952::default()),
-        || par::map(&planar, |(c, m)| classify(*c, *m)),
+        || classify(HH1952, HodgkinHuxley1952::default(), &on_steps),
+        || par::map(&planar, |(c, m)| classify(*c, *m, &on_steps)),
     );
     std::iter::once(hh).chain(planar).collect()
 }
@@ -223,6 +225,7 @@ pub fn run() -> Result<Vec<ControlResult>, NumericalError> {
 pub fn classify<M: Excitable<N> + LaneModel<N>, const N: usize>(
     control: Control,
     m: M,
+    on_steps: &(dyn Fn(u64) + Sync),
 ) -> Result<ControlResult, NumericalError> {
     let cycle = CycleSettings {
         dt_ms: control.dt_ms,
@@ -239,7 +242,10 @@ pub fn classify<M: Excitable<N> + LaneModel<N>, const N: usize>(
     let rest0 = bifurcation::lowest_rest(&m, 0.0, &SCAN).ok_or_else(no_onset)?;
     let sim = Sim::new();
     let onset = sim
-        .run_one(onset::classify_model(&sim, &m, rest0, &SCAN, &cycle))?
+        .run_one_metered(
+            onset::classify_model(&sim, &m, rest0, &SCAN, &cycle),
+            on_steps,
+        )?
         .ok_or_else(no_onset)?;
     let fold_ua_cm2 = bifurcation::folds(&m, &SCAN)
         .into_iter()
@@ -265,7 +271,7 @@ mod tests {
 
     fn results() -> &'static [ControlResult] {
         static R: OnceLock<Vec<ControlResult>> = OnceLock::new();
-        R.get_or_init(|| run().unwrap())
+        R.get_or_init(|| run(&|_| {}).unwrap())
     }
 
     fn result(parameter_set: &str) -> &'static ControlResult {

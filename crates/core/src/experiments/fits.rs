@@ -87,9 +87,23 @@ impl CurveFits {
         rate_hz: Vec<f64>,
         analytic: Option<Analytic>,
         cfg: &FitConfig,
+        meter: super::Meter,
     ) -> Self {
-        let relu = fit::fit_best(&Relu, &x, &rate_hz, cfg.starts, cfg.max_iterations);
-        let sigmoid = fit::fit_best(&Sigmoid, &x, &rate_hz, cfg.starts, cfg.max_iterations);
+        let on_work = |point_iterations: usize| {
+            meter(point_iterations as f64 * crate::config::budget::FIT_NS_PER_POINT_ITERATION)
+        };
+        let best = |model: &dyn fit::CurveModel| {
+            fit::fit_best_metered(
+                model,
+                &x,
+                &rate_hz,
+                cfg.starts,
+                cfg.max_iterations,
+                &on_work,
+            )
+        };
+        let relu = best(&Relu);
+        let sigmoid = best(&Sigmoid);
         let (x_lo, x_hi) = x
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
@@ -119,14 +133,8 @@ impl CurveFits {
                 sigmoid_rmse: rmse(&|t| Sigmoid.value(t, &sigmoid.params)),
             }
         });
-        let relu0 = fit::fit_best(&ReluNoOffset, &x, &rate_hz, cfg.starts, cfg.max_iterations);
-        let sigmoid0 = fit::fit_best(
-            &SigmoidNoOffset,
-            &x,
-            &rate_hz,
-            cfg.starts,
-            cfg.max_iterations,
-        );
+        let relu0 = best(&ReluNoOffset);
+        let sigmoid0 = best(&SigmoidNoOffset);
         let shapes = vec![
             ShapeFit::new("relu", &ReluNoOffset, relu0, &x),
             ShapeFit::new("relu_offset", &Relu, relu.clone(), &x),

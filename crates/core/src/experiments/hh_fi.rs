@@ -53,9 +53,15 @@ pub struct HhOnset {
 pub const HH_TOLERANCE_UA: f64 = 0.001;
 
 /// The onset analysis of the example's model.
-fn hh_onset(cfg: &HhConfig, model: &HodgkinHuxley) -> Result<HhOnset, NumericalError> {
+fn hh_onset(
+    cfg: &HhConfig,
+    model: &HodgkinHuxley,
+    meter: super::Meter,
+) -> Result<HhOnset, NumericalError> {
     let sim = Sim::new();
-    sim.run_one(hh_onset_in(&sim, cfg, model))
+    sim.run_one_metered(hh_onset_in(&sim, cfg, model), &|steps| {
+        meter(steps as f64 * crate::config::budget::HH_ONSET_NS_PER_STEP)
+    })
 }
 
 /// [`hh_onset`], its runs in `sim`'s lanes.
@@ -189,7 +195,7 @@ pub fn run(cfg: &HhConfig, meter: super::Meter) -> Result<HhFiResult, NumericalE
         spike_count_converged,
         i_na,
         i_ua_cm2,
-        onset: hh_onset(cfg, &model)?,
+        onset: hh_onset(cfg, &model, meter)?,
     })
 }
 

@@ -375,17 +375,19 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<MlpResult, MlpError> {
     })
     .into_iter()
     .collect::<Result<_, NumericalError>>()?;
-    let outcomes = outcomes.concat();
-    let (small, wide) = outcomes.split_at(m.small_restarts);
+    // Moved, never copied: the loss curves are most of the memory (the guard in
+    // `Config::validate` counts them once).
+    let mut small: Vec<Restart> = outcomes.into_iter().flatten().collect();
+    let wide = small.split_off(m.small_restarts);
     let small = Width {
         hidden: m.small_hidden,
         epochs: m.small_epochs,
-        restarts: small.to_vec(),
+        restarts: small,
     };
     let wide = Width {
         hidden: m.wide_hidden,
         epochs: m.wide_epochs,
-        restarts: wide.to_vec(),
+        restarts: wide,
     };
     let (lo, hi) = extent(&data);
     let chosen = choose_shown(&small, &wide);

@@ -95,7 +95,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
     Experiment {
         id: "onset_controls",
         title: "Onset classifier on textbook models",
-        run: |_, _| Ok(Outcome::Controls(controls::run()?)),
+        run: |_, meter| Ok(Outcome::Controls(controls::run(meter)?)),
         starts_first: false,
     },
     Experiment {
@@ -190,7 +190,15 @@ pub fn run_all(cfg: &Config, done: &(dyn Fn(&str) + Sync), meter: Meter) -> Resu
         ),
     ];
     let mut fits: Vec<fits::CurveFits> = par::map(&curves, |&(name, label, x, y, analytic)| {
-        fits::CurveFits::new(name, label, x.to_vec(), y.to_vec(), analytic, &cfg.fit)
+        fits::CurveFits::new(
+            name,
+            label,
+            x.to_vec(),
+            y.to_vec(),
+            analytic,
+            &cfg.fit,
+            meter,
+        )
     });
     let fits_conductance = fits.split_off(2);
     Ok(Results {

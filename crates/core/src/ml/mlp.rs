@@ -764,7 +764,11 @@ fn train_body<R: Val>(
     let mut m = vec![zero; n_params];
     let mut v = vec![zero; n_params];
     let mut scratch = Vec::new();
-    let mut curves: Vec<Vec<f64>> = vec![Vec::with_capacity(s.epochs + 1); count];
+    // Room for every epoch and the final loss, in each curve (`vec![v; n]` would clone the
+    // first with no spare capacity, and the others would grow by doubling).
+    let mut curves: Vec<Vec<f64>> = (0..count)
+        .map(|_| Vec::with_capacity(s.epochs + 1))
+        .collect();
     let mut failed: Vec<Option<NumericalError>> = vec![None; count];
     let (mut beta1_t, mut beta2_t) = (1.0, 1.0);
     for epoch in 0..s.epochs {
