@@ -54,6 +54,15 @@ impl Key {
         })
     }
 
+    /// The key of `cfg` from results already computed for it (by [`experiments::run_all`]).
+    pub fn from_results(cfg: &Config, results: Results) -> Key {
+        Key {
+            cfg: cfg.clone(),
+            results,
+            memo: Mutex::new(BTreeMap::new()),
+        }
+    }
+
     /// The key at `inputs` for question `id`, computed by `f` once per distinct input set.
     fn at(
         &self,
@@ -116,6 +125,11 @@ pub const QUESTIONS: &[Question] = &[
         grade: grade_hh,
     },
     Question {
+        id: "cs_fi",
+        title: "1.5 Connor-Stevens F-I curves (A-current sweep)",
+        grade: grade_cs,
+    },
+    Question {
         id: "excitability",
         title: "1.5 Type I or type II",
         grade: grade_excitability,
@@ -146,6 +160,13 @@ fn lif_key(key: &Key, v0_mv: &[f64]) -> Vec<Reference> {
     let rate = |c: &crate::config::LifConfig, v: f64| {
         lif::spike_count_at(c, v) as f64 * 1000.0 / c.duration_ms
     };
+    let coarse = crate::config::LifConfig {
+        dt_ms: 10.0 * l.dt_ms,
+        ..l.clone()
+    };
+    let as_variant = |variant: lif::Variant, v: f64| {
+        lif::spike_count_as(l, v, variant) as f64 * 1000.0 / l.duration_ms
+    };
     crate::par::map(v0_mv, |&v| Reference {
         value: rate(l, v),
         tolerance: one_spike_hz,
@@ -155,6 +176,17 @@ fn lif_key(key: &Key, v0_mv: &[f64]) -> Vec<Reference> {
                 "rate as 1/ISI of the continuous model instead of spikes counted over the run",
                 lif::analytic_rate_hz(l, v),
             ),
+            (
+                "no reset after a spike (`reset` left out)",
+                as_variant(
+                    lif::Variant {
+                        no_reset: true,
+                        ..Default::default()
+                    },
+                    v,
+                ),
+            ),
+            ("a time step 10 times too coarse", rate(&coarse, v)),
         ],
     })
 }
@@ -168,26 +200,32 @@ fn qif_key(key: &Key, v0: &[f64]) -> Vec<Reference> {
         .iter()
         .map(|&v| crate::experiments::qif_fi::params(q, v))
         .collect();
-    let euler = qif::simulate_batch(qif::Method::Euler, &ps, q.duration_ms, q.dt_ms, 0);
-    let tau_one: Vec<QifParams> = ps.iter().map(|p| QifParams { tau_ms: 1.0, ..*p }).collect();
-    let euler_tau_one =
-        qif::simulate_batch(qif::Method::Euler, &tau_one, q.duration_ms, q.dt_ms, 0);
+    let euler = |ps: &[QifParams], dt_ms: f64| -> Vec<f64> {
+        qif::simulate_batch(qif::Method::Euler, ps, q.duration_ms, dt_ms, 0)
+            .into_iter()
+            .map(|r| r.map_or(f64::NAN, |r| r.rate_hz))
+            .collect()
+    };
+    let with =
+        |f: &dyn Fn(&QifParams) -> QifParams| -> Vec<QifParams> { ps.iter().map(f).collect() };
+    let key_rates = euler(&ps, q.dt_ms);
+    let tau_one = euler(&with(&|p| QifParams { tau_ms: 1.0, ..*p }), q.dt_ms);
+    let reset_zero = euler(&with(&|p| QifParams { v_reset: 0.0, ..*p }), q.dt_ms);
+    let coarse = euler(&ps, 10.0 * q.dt_ms);
     let one_spike_hz = 1000.0 / q.duration_ms;
     ps.iter()
-        .zip(euler)
-        .zip(euler_tau_one)
-        .map(|((p, e), t)| {
-            let value = e.map_or(f64::NAN, |e| e.rate_hz);
+        .enumerate()
+        .map(|(k, p)| {
+            let value = key_rates[k];
             let exact = qif::analytic_rate_hz(p);
             Reference {
                 value,
                 tolerance: one_spike_hz + (value - exact).abs(),
                 mistakes: vec![
-                    (
-                        "τ left out of the equation (τ = 1 ms)",
-                        t.map_or(f64::NAN, |t| t.rate_hz),
-                    ),
+                    ("τ left out of the equation (τ = 1 ms)", tau_one[k]),
                     ("rate in spikes per ms instead of Hz", value / 1000.0),
+                    ("reset (and start) at 0 instead of v_reset", reset_zero[k]),
+                    ("a time step 10 times too coarse", coarse[k]),
                 ],
             }
         })
@@ -290,6 +328,58 @@ fn hh_key(key: &Key, i_na: &[f64]) -> Vec<Reference> {
         .collect()
 }
 
+/// The Connor–Stevens key at the student's (g_A, g_K, I) points, `flat` as g_A, g_K, I in
+/// turn: the report's rate where the point is on its grid, else the sweep's protocol run
+/// here (RK4 at `cs.dt_ms` from the I = 0 rest). Tolerance: one spike per run length, plus
+/// the grid error of brian2's default step (exponential Euler at `cs.brian2_dt_ms` against
+/// RK4), plus, where the report starts from the stable rest because the I = 0 equilibrium is
+/// unstable, the difference a step from that equilibrium makes (both starts are defensible).
+fn cs_key(key: &Key, flat: &[f64]) -> Vec<Reference> {
+    use crate::experiments::connor_stevens::rates_at;
+    let cs = &key.cfg.cs;
+    let points: Vec<(f64, f64, f64)> = flat.chunks(3).map(|c| (c[0], c[1], c[2])).collect();
+    let report_rate = |&(g_a, g_k, i): &(f64, f64, f64)| {
+        let r = &key.results.cs;
+        let k = r.currents.iter().position(|c| c.to_bits() == i.to_bits())?;
+        r.curves
+            .iter()
+            .find(|c| c.g_a.to_bits() == g_a.to_bits() && c.g_k.to_bits() == g_k.to_bits())
+            .map(|c| c.rate_hz[k])
+    };
+    // The other convention's g_K for the same g_A, and the model without its A-current.
+    let other: Vec<(f64, f64, f64)> = points
+        .iter()
+        .map(|&(g_a, g_k, i)| {
+            let fixed_gk = (g_k - cs.g_k).abs() < 1e-9;
+            (g_a, if fixed_gk { cs.g_total - g_a } else { cs.g_k }, i)
+        })
+        .collect();
+    let no_a: Vec<(f64, f64, f64)> = points.iter().map(|&(_, g_k, i)| (0.0, g_k, i)).collect();
+    let run = |p: &[(f64, f64, f64)], brian2: bool| {
+        rates_at(cs, p, brian2).unwrap_or_else(|_| vec![f64::NAN; p.len()])
+    };
+    let ((rk4, euler), (other, no_a)) = crate::par::join(
+        || crate::par::join(|| run(&points, false), || run(&points, true)),
+        || crate::par::join(|| run(&other, false), || run(&no_a, false)),
+    );
+    let one_spike_hz = 1000.0 / cs.duration_ms;
+    points
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let value = report_rate(p).unwrap_or(rk4[k]);
+            Reference {
+                value,
+                tolerance: one_spike_hz + (euler[k] - rk4[k]).abs() + (value - rk4[k]).abs(),
+                mistakes: vec![
+                    ("the other g_K convention for this g_A", other[k]),
+                    ("the A-current left out (g_A = 0)", no_a[k]),
+                ],
+            }
+        })
+        .collect()
+}
+
 /// Grades a curve: the share of the student's points within tolerance of the key earns that
 /// share of the points; when fewer than the rubric's pass share are, the mistake whose curve
 /// the submission matches best (more points within tolerance than the key) is named.
@@ -317,8 +407,11 @@ fn grade_curve(
         .count();
     let n = curve.x.len();
     let share = good as f64 / n as f64;
+    // A mistake is named whenever some point misses the key and the mistake's curve matches
+    // more of the points than the key does, even when enough points pass for full marks (a
+    // slip such as `>=` for `>` changes one point only).
     let mut mistake = None;
-    if share < rubric.pass_share {
+    if good < n {
         let names: Vec<&str> = refs[0].mistakes.iter().map(|m| m.0).collect();
         let best = names
             .iter()
@@ -408,6 +501,30 @@ fn grade_hh(s: &Submission, key: &Key, r: &Rubric) -> QuestionResult {
         |x| key.at("hh_fi", x, hh_key),
         r,
         "tolerance one spike per run length plus the exponential Euler step's grid error",
+    )
+}
+
+fn grade_cs(s: &Submission, key: &Key, r: &Rubric) -> QuestionResult {
+    let q = question("cs_fi");
+    let rows = s.rows(
+        "cs_fi.csv",
+        &["g_a_ms_cm2", "g_k_ms_cm2", "i_ua_cm2", "rate_hz"],
+    );
+    let flat: Vec<f64> = rows
+        .as_ref()
+        .map(|rows| rows.iter().flat_map(|v| [v[0], v[1], v[2]]).collect())
+        .unwrap_or_default();
+    let curve = rows.map(|rows| Curve {
+        x: rows.iter().map(|v| v[2]).collect(),
+        y: rows.iter().map(|v| v[3]).collect(),
+    });
+    grade_curve(
+        q,
+        curve,
+        |_| key.at("cs_fi", &flat, cs_key),
+        r,
+        "tolerance one spike per run length plus the grid error of brian2's default step, and \
+         where the rest at I = 0 is unstable the difference its start makes",
     )
 }
 

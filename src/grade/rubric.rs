@@ -27,6 +27,7 @@ impl Default for Rubric {
             ("fit", 10.0),
             ("qif_analytic", 15.0),
             ("hh_fi", 10.0),
+            ("cs_fi", 10.0),
             ("excitability", 10.0),
             ("mlp", 15.0),
             ("networks", 10.0),

@@ -117,6 +117,16 @@ impl Submission {
         Ok(curve)
     }
 
+    /// The rows of `file` as numbers in `columns` (every value finite; other columns
+    /// ignored), at least one.
+    pub fn rows(&self, file: &str, columns: &[&str]) -> Result<Vec<Vec<f64>>, String> {
+        let rows = self.table(file, columns)?;
+        if rows.is_empty() {
+            return Err(format!("{}: no rows under the header", self.path(file).1));
+        }
+        Ok(rows.into_iter().map(|(_, v)| v).collect())
+    }
+
     /// The rows of `file` as numbers in `columns`, with their line numbers.
     fn table(&self, file: &str, columns: &[&str]) -> Result<Vec<(u64, Vec<f64>)>, String> {
         let (_, shown) = self.path(file);

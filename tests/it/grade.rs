@@ -86,6 +86,7 @@ fn plain_from_report(report: &Path, dir: &Path) {
         "i_na,rate_hz",
         column("hh_fi.csv", "i_na", "rate_hz"),
     );
+    std::fs::copy(data.join("cs_fi.csv"), dir.join("cs_fi.csv")).unwrap();
     std::fs::copy(data.join("mlp_restarts.csv"), dir.join("mlp.csv")).unwrap();
     std::fs::copy(data.join("answers.toml"), dir.join("answers.toml")).unwrap();
 }
@@ -217,4 +218,156 @@ fn grades_are_the_same_bytes_on_one_and_two_threads() {
             })
     };
     assert_eq!(run(1), run(2));
+}
+
+/// Writes `file` with `header` and one row per element of `rows` (already joined by commas).
+fn write_rows(dir: &Path, file: &str, header: &str, rows: &[String]) {
+    std::fs::write(dir.join(file), format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+}
+
+#[test]
+fn every_planted_mistake_is_named_in_the_feedback() {
+    use neuroreport::neuron::{lif, qif};
+    let tmp = tempfile::tempdir().unwrap();
+    let (cfg, cs_cfg) = (Config::default(), tiny());
+    let rep = report();
+    let l = &cfg.lif;
+    // Inputs a student would pick: a round grid through the threshold.
+    let lif_inputs: Vec<f64> = (0..=20).map(f64::from).collect();
+    let lif_rows = |rate: &dyn Fn(f64) -> f64| -> Vec<String> {
+        lif_inputs
+            .iter()
+            .map(|&v| format!("{v},{}", rate(v)))
+            .collect()
+    };
+    let per_s = 1000.0 / l.duration_ms;
+    let coarse = neuroreport::config::LifConfig {
+        dt_ms: 10.0 * l.dt_ms,
+        ..l.clone()
+    };
+    let q = &cfg.qif;
+    let qif_inputs: Vec<f64> = (0..=12).map(|k| q.v0_min + 0.5 * f64::from(k)).collect();
+    let qif_rows = |f: &dyn Fn(&qif::QifParams) -> qif::QifParams, dt: f64| -> Vec<String> {
+        let ps: Vec<qif::QifParams> = qif_inputs
+            .iter()
+            .map(|&v| f(&neuroreport::experiments::qif_fi::params(q, v)))
+            .collect();
+        qif::simulate_batch(qif::Method::Euler, &ps, q.duration_ms, dt, 0)
+            .into_iter()
+            .zip(&qif_inputs)
+            .map(|(r, v)| format!("{v},{}", r.unwrap().rate_hz))
+            .collect()
+    };
+    let cs = &cs_cfg.cs;
+    let cs_points: Vec<(f64, f64, f64)> = [(20.0, cs.g_k), (40.0, cs.g_total - 40.0)]
+        .iter()
+        .flat_map(|&(g_a, g_k)| (0..=8).map(move |k| (g_a, g_k, 5.0 * f64::from(k))))
+        .collect();
+    let cs_rows = |computed: &[(f64, f64, f64)]| -> Vec<String> {
+        let rates =
+            neuroreport::experiments::connor_stevens::rates_at(cs, computed, false).unwrap();
+        cs_points
+            .iter()
+            .zip(rates)
+            .map(|((g_a, g_k, i), r)| format!("{g_a},{g_k},{i},{r}"))
+            .collect()
+    };
+    let variant = |v: lif::Variant| move |x: f64| lif::spike_count_as(l, x, v) as f64 * per_s;
+    let plants: Vec<(&str, &str, &str, Vec<String>, &str)> = vec![
+        (
+            "lif_fi",
+            "lif_fi.csv",
+            "v0_mv,rate_hz",
+            lif_rows(&variant(lif::Variant {
+                no_reset: true,
+                ..Default::default()
+            })),
+            "no reset after a spike",
+        ),
+        // (`v >= v_th` changes the run only once V has converged onto the threshold, after
+        // some 37 τ: longer than this key's runs; see the LIF unit tests.)
+        (
+            "lif_fi",
+            "lif_fi.csv",
+            "v0_mv,rate_hz",
+            lif_rows(&|v| lif::spike_count_at(&coarse, v) as f64 * per_s),
+            "a time step 10 times too coarse",
+        ),
+        (
+            "qif_fi",
+            "qif_fi.csv",
+            "v0,rate_hz",
+            qif_rows(&|p| qif::QifParams { v_reset: 0.0, ..*p }, q.dt_ms),
+            "reset (and start) at 0",
+        ),
+        (
+            "qif_fi",
+            "qif_fi.csv",
+            "v0,rate_hz",
+            qif_rows(&|p| *p, 10.0 * q.dt_ms),
+            "a time step 10 times too coarse",
+        ),
+        (
+            "cs_fi",
+            "cs_fi.csv",
+            "g_a_ms_cm2,g_k_ms_cm2,i_ua_cm2,rate_hz",
+            cs_rows(
+                &cs_points
+                    .iter()
+                    .map(|&(g_a, g_k, i)| {
+                        let other = if g_k.to_bits() == cs.g_k.to_bits() {
+                            cs.g_total - g_a
+                        } else {
+                            cs.g_k
+                        };
+                        (g_a, other, i)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            "the other g_K convention",
+        ),
+        (
+            "cs_fi",
+            "cs_fi.csv",
+            "g_a_ms_cm2,g_k_ms_cm2,i_ua_cm2,rate_hz",
+            cs_rows(
+                &cs_points
+                    .iter()
+                    .map(|&(_, g_k, i)| (0.0, g_k, i))
+                    .collect::<Vec<_>>(),
+            ),
+            "the A-current left out",
+        ),
+    ];
+    let dirs: Vec<std::path::PathBuf> = plants
+        .iter()
+        .enumerate()
+        .map(|(k, (_, file, header, rows, _))| {
+            let dir = tmp.path().join(format!("planted{k}"));
+            plain_from_report(&rep, &dir);
+            write_rows(&dir, file, header, rows);
+            dir
+        })
+        .collect();
+    let refs: Vec<&Path> = dirs.iter().map(|d| d.as_path()).collect();
+    // The LIF and QIF plants against the homework's own key (2-second runs: one spike per run
+    // is 0.5 Hz), the Connor-Stevens ones against the tiny key.
+    let default_key =
+        Key::from_results(&Config::default(), super::common::default_results().clone());
+    let results: Vec<StudentResult> = plants
+        .iter()
+        .zip(&refs)
+        .map(|((id, ..), dir)| {
+            let key = if *id == "cs_fi" { key() } else { &default_key };
+            grade::grade_with(key, &[*dir], &Rubric::default()).remove(0)
+        })
+        .collect();
+    for ((id, _, _, _, named), r) in plants.iter().zip(&results) {
+        let q = question(r, id);
+        let mistake = q.mistake.as_deref().unwrap_or_default();
+        assert!(
+            mistake.starts_with(named),
+            "{id}, planted `{named}`: {q:#?}"
+        );
+    }
 }

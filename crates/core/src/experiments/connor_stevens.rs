@@ -615,6 +615,48 @@ fn on_sims<'a, T: Send>(
         .collect()
 }
 
+/// The rate at each (g_A, g_K, I) point with the sweep's protocol (from the I = 0 rest of
+/// that model, rate from the intervals after the transient), at the report's RK4 step
+/// (`brian2_step` false) or with exponential Euler at brian2's default step (true): what the
+/// grader compares a student's Connor–Stevens curves with, at the student's own points. Each
+/// model's currents run together, in parallel; results in the order of `points`.
+pub fn rates_at(
+    cfg: &CsConfig,
+    points: &[(f64, f64, f64)],
+    brian2_step: bool,
+) -> Result<Vec<f64>, NumericalError> {
+    let mut p = Protocol::of(cfg, &|_| {});
+    if brian2_step {
+        p.method = Method::ExponentialEuler;
+        p.dt_ms = cfg.brian2_dt_ms;
+    }
+    let mut models: Vec<(f64, f64)> = Vec::new();
+    for &(g_a, g_k, _) in points {
+        if model_index(&models, g_a, g_k).is_none() {
+            models.push((g_a, g_k));
+        }
+    }
+    let per_model: Vec<Result<Vec<f64>, NumericalError>> = par::map(&models, |&(g_a, g_k)| {
+        let currents: Vec<f64> = points
+            .iter()
+            .filter(|q| q.0.to_bits() == g_a.to_bits() && q.1.to_bits() == g_k.to_bits())
+            .map(|q| q.2)
+            .collect();
+        p.curve(&ConnorStevens::with_conductances(g_a, g_k), &currents)
+    });
+    let mut per_model: Vec<std::vec::IntoIter<f64>> = per_model
+        .into_iter()
+        .map(|r| r.map(Vec::into_iter))
+        .collect::<Result<_, _>>()?;
+    Ok(points
+        .iter()
+        .map(|&(g_a, g_k, _)| {
+            let k = model_index(&models, g_a, g_k).expect("every model was listed");
+            per_model[k].next().expect("one rate per point")
+        })
+        .collect())
+}
+
 /// The curves of the models whose I = 0 equilibrium is unstable, with the steps below the
 /// loss of their stable rest started from that rest (the state a slow ramp holds there, as
 /// for their rheobase) instead of from the unstable equilibrium, where the state never rests.

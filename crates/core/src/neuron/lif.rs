@@ -59,8 +59,23 @@ pub fn simulate_observed(cfg: &LifConfig, neuron_done: &dyn Fn()) -> LifRun {
     }
 }
 
+/// How a LIF script may differ from brian2's example: the usual mistakes the grader
+/// recognises. The default is the example itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Variant {
+    /// The threshold tested with `v >= v_th` instead of `v > v_th`.
+    pub at_or_above: bool,
+    /// No reset after a spike (V stays where it crossed).
+    pub no_reset: bool,
+}
+
 /// Spikes of one neuron of the group with input `v0` (volts), stepped as brian2 steps it.
 fn count_spikes(cfg: &LifConfig, v0: f64) -> u64 {
+    count_spikes_as(cfg, v0, Variant::default())
+}
+
+/// [`count_spikes`] with the script's `variant`.
+fn count_spikes_as(cfg: &LifConfig, v0: f64, variant: Variant) -> u64 {
     let dt = cfg.dt_ms * MILLI;
     let tau = cfg.tau_ms * MILLI;
     let v_th = cfg.v_threshold_mv * MILLI;
@@ -76,10 +91,17 @@ fn count_spikes(cfg: &LifConfig, v0: f64) -> u64 {
         let not_refractory = timestep(t - lastspike, dt) >= ref_steps;
         if not_refractory {
             v = (decay * v + v0) - decay * v0;
-            if v > v_th {
+            let crossed = if variant.at_or_above {
+                v >= v_th
+            } else {
+                v > v_th
+            };
+            if crossed {
                 count += 1;
                 lastspike = t;
-                v = v_reset;
+                if !variant.no_reset {
+                    v = v_reset;
+                }
             }
         }
     }
@@ -90,6 +112,11 @@ fn count_spikes(cfg: &LifConfig, v0: f64) -> u64 {
 /// `x*mV`): the key at any input a student chose.
 pub fn spike_count_at(cfg: &LifConfig, v0_mv: f64) -> u64 {
     count_spikes(cfg, v0_mv * MILLI)
+}
+
+/// [`spike_count_at`] as a script with `variant` would count them.
+pub fn spike_count_as(cfg: &LifConfig, v0_mv: f64, variant: Variant) -> u64 {
+    count_spikes_as(cfg, v0_mv * MILLI, variant)
 }
 
 /// The continuous-time LIF rate (Hz) for input `v0_mv`: 1/(t_ref + τ ln(v0/(v0 − V_th))) above
@@ -123,6 +150,28 @@ pub fn continuous_count(cfg: &LifConfig, v0_mv: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn greater_or_equal_for_greater_cannot_be_told_apart_in_the_exact_update() {
+        // With V0 exactly at the threshold V approaches it from below and the exact update
+        // settles one rounding short of it: `v >= v_th` fires no more than `v > v_th`, at the
+        // threshold or anywhere else. (So the grader does not claim to diagnose it.)
+        let cfg = LifConfig::default();
+        let at = cfg.v_threshold_mv;
+        let inclusive = Variant {
+            at_or_above: true,
+            ..Default::default()
+        };
+        for v in [at - 1.0, at, at + 1.0, 2.0 * at] {
+            assert_eq!(spike_count_at(&cfg, v), spike_count_as(&cfg, v, inclusive));
+        }
+        // Without a reset V stays above threshold: a spike after every refractory period.
+        let no_reset = Variant {
+            no_reset: true,
+            ..Default::default()
+        };
+        assert!(spike_count_as(&cfg, 2.0 * at, no_reset) > spike_count_at(&cfg, 2.0 * at));
+    }
 
     #[test]
     fn continuous_count_by_hand() {
