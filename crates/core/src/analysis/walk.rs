@@ -267,6 +267,9 @@ pub struct Confirmation {
     /// First spike after the step to `current + probe` (ms), from the attractor below; `None`
     /// at a Hopf point whose oscillation grows but stays below the spike threshold.
     pub first_spike_above_ms: Option<f64>,
+    /// At a Hopf point: that oscillation settled on a small cycle below the threshold (two
+    /// pieces of the run in turn spanned the same V range).
+    pub small_cycle_above: bool,
     /// How long the run stepped to `current − probe` went on without a spike (ms).
     pub silent_below_ms: f64,
 }
@@ -305,15 +308,7 @@ pub async fn confirm<M: Excitable<N>, const N: usize>(
             silent_ms,
             c.threshold_mv,
         ),
-        sim.track_until(
-            m,
-            start,
-            current + probe,
-            c.dt_ms,
-            above_ms,
-            c.threshold_mv,
-            (1, 0.0),
-        ),
+        above_event(sim, m, start, current + probe, above_ms, &loss, c),
     )
     .await;
     let (below, above) = (below?, above?);
@@ -328,7 +323,7 @@ pub async fn confirm<M: Excitable<N>, const N: usize>(
             t,
         ));
     }
-    let first = above.spikes_ms.first().copied();
+    let first = above.first_spike_ms;
     let left_rest = first.is_some() || (matches!(loss, RestLoss::Hopf(_)) && !above.settled);
     if !left_rest {
         return Err(walk_error(
@@ -341,15 +336,78 @@ pub async fn confirm<M: Excitable<N>, const N: usize>(
                 "confirming the onset by simulation: a step from the rest below it did not \
                  fire in {above_ms} ms"
             ),
-            above.state[0],
+            above.v_mv,
         ));
     }
     Ok(Some(Confirmation {
         current,
         probe,
         first_spike_above_ms: first,
+        small_cycle_above: above.small_cycle,
         silent_below_ms: silent_ms,
     }))
+}
+
+/// Two pieces of a run above a Hopf point whose V ranges agree within this share have settled
+/// on a small cycle.
+pub const SMALL_CYCLE_TOLERANCE: f64 = 1e-3;
+
+/// What the run above the event did.
+struct Above {
+    first_spike_ms: Option<f64>,
+    settled: bool,
+    small_cycle: bool,
+    v_mv: f64,
+}
+
+/// The run of [`confirm`] above the event, for at most `above_ms`, ended at its first spike.
+/// Above a Hopf point it runs in pieces of the settle and measure windows of `c`, and also
+/// ends when two pieces in turn span the same V range within [`SMALL_CYCLE_TOLERANCE`]: the
+/// oscillation has settled on a small cycle below the spike threshold (a supercritical
+/// Hopf point's), which no longer run would turn into spikes.
+async fn above_event<M: Excitable<N>, const N: usize>(
+    sim: &Sim<M, N>,
+    m: &M,
+    start: [f64; N],
+    input: f64,
+    above_ms: f64,
+    loss: &RestLoss,
+    c: &CycleSettings,
+) -> Result<Above, NumericalError> {
+    let piece_ms = match loss {
+        RestLoss::Hopf(_) => (c.settle_ms + c.measure_ms).min(above_ms),
+        RestLoss::Fold(_) => above_ms,
+    };
+    let pieces = (above_ms / piece_ms).ceil() as usize;
+    let (mut state, mut elapsed, mut last_span) = (start, 0.0, None::<f64>);
+    for _ in 0..pieces {
+        let run = sim
+            .track_until(m, state, input, c.dt_ms, piece_ms, c.threshold_mv, (1, 0.0))
+            .await?;
+        let done = |first_spike_ms, small_cycle| Above {
+            first_spike_ms,
+            settled: run.settled,
+            small_cycle,
+            v_mv: run.state[0],
+        };
+        if let Some(&t) = run.spikes_ms.first() {
+            return Ok(done(Some(elapsed + t), false));
+        }
+        if run.settled {
+            return Ok(done(None, false));
+        }
+        let span = run.v_range_mv.1 - run.v_range_mv.0;
+        if last_span.is_some_and(|last| (span - last).abs() <= SMALL_CYCLE_TOLERANCE * span) {
+            return Ok(done(None, true));
+        }
+        (state, elapsed, last_span) = (run.state, elapsed + piece_ms, Some(span));
+    }
+    Ok(Above {
+        first_spike_ms: None,
+        settled: false,
+        small_cycle: false,
+        v_mv: state[0],
+    })
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub const CS_ONSET_NS_PER_STEP: f64 = 80.0;
 
 /// Work of the onset classifier's positive controls (seconds of one core): fixed textbook
 /// models, whatever the configuration.
-pub const CONTROLS_CORE_SECONDS: f64 = 0.2;
+pub const CONTROLS_CORE_SECONDS: f64 = 0.12;
 /// Cost of one neuron-step of the positive controls, ns (scalar right-hand sides in lanes).
 pub const CONTROLS_NS_PER_STEP: f64 = 250.0;
 

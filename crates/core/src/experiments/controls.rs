@@ -185,9 +185,9 @@ pub const HH1952: Control = Control {
 
 /// Settling and measuring windows of the controls' cycle probes (ms): the slowest set
 /// (Morris–Lecar, φ = 0.04) relaxes in tens of milliseconds.
-const SETTLE_MS: f64 = 500.0;
+const SETTLE_MS: f64 = 300.0;
 /// See [`SETTLE_MS`].
-const MEASURE_MS: f64 = 1000.0;
+const MEASURE_MS: f64 = 600.0;
 
 /// What the classifier says about one control.
 #[derive(Debug, Clone, PartialEq)]
@@ -411,6 +411,9 @@ mod tests {
             assert_eq!(spikes, 0, "a full spike {d} above the Hopf point");
             hi - lo
         };
+        // The confirmation's run just above the Hopf point settled on a small cycle.
+        let confirmation = r.onset.confirmation;
+        assert!(confirmation.small_cycle_above && confirmation.first_spike_above_ms.is_none());
         let (small, large) = (amplitude(0.1), amplitude(0.4));
         // Four times the distance, twice the amplitude (within 15 %).
         assert!((large / small - 2.0).abs() < 0.3, "{small} {large}");
