@@ -369,26 +369,37 @@ struct FittedCurves {
 /// ReLU and sigmoid fits of each F-I curve (top) and their residuals (bottom), as figure
 /// `id` with files `stem`.
 pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<Figure, Error> {
+    use crate::experiments::fits::shape_name;
+    // Of each family, the fit the comparison may pick (not degenerate, no negative rate) with
+    // the lowest RMS error: the fits the text compares.
+    let shown: Vec<(&str, &str)> = all
+        .iter()
+        .map(|f| (f.best_of_family(true).shape, f.best_of_family(false).shape))
+        .collect();
     let alt = all
         .iter()
-        .map(|f| {
+        .zip(&shown)
+        .map(|(f, (r, s))| {
             format!(
-                "{}: ReLU fit RMSE {:.2} Hz, sigmoid fit RMSE {:.2} Hz, {} closer.",
+                "{}: {} RMSE {:.2} Hz, {} RMSE {:.2} Hz.",
                 f.curve,
-                f.relu.rmse,
-                f.sigmoid.rmse,
-                f.better()
+                shape_name(r),
+                f.best_of_family(true).fit.rmse,
+                shape_name(s),
+                f.best_of_family(false).fit.rmse,
             )
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let alt =
-        format!("F-I curves with their best ReLU and sigmoid fits, and the residuals below. {alt}");
+    let alt = format!(
+        "F-I curves with the best admissible ReLU and sigmoid fits, and the residuals below. {alt}"
+    );
     let curves: Vec<FittedCurves> = all
         .iter()
-        .map(|f| {
-            let relu = f.relu_curve();
-            let sig = f.sigmoid_curve();
+        .zip(&shown)
+        .map(|(f, (r, s))| {
+            let relu: Vec<f64> = f.x.iter().map(|&x| f.predict(r, x)).collect();
+            let sig: Vec<f64> = f.x.iter().map(|&x| f.predict(s, x)).collect();
             let relu_res = f.rate_hz.iter().zip(&relu).map(|(y, m)| y - m).collect();
             let sig_res = f.rate_hz.iter().zip(&sig).map(|(y, m)| y - m).collect();
             FittedCurves {
@@ -427,7 +438,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         ..Default::default()
                     },
                     Line {
-                        label: "ReLU fit",
+                        label: shape_name(shown[k].0),
                         x: &f.x,
                         y: relu,
                         color: PALETTE[0],
@@ -435,7 +446,7 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
                         ..Default::default()
                     },
                     Line {
-                        label: "sigmoid fit",
+                        label: shape_name(shown[k].1),
                         x: &f.x,
                         y: sig,
                         color: PALETTE[4],
@@ -473,13 +484,15 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
         Ok(())
     })?;
     let mut rows = Vec::new();
-    for (f, FittedCurves { relu, sig, .. }) in all.iter().zip(&curves) {
+    for ((f, FittedCurves { relu, sig, .. }), (r, s)) in all.iter().zip(&curves).zip(&shown) {
         for i in 0..f.x.len() {
             rows.push(vec![
                 f.curve.to_string(),
                 fmt(f.x[i]),
                 fmt(f.rate_hz[i]),
+                r.to_string(),
                 fmt(relu[i]),
+                s.to_string(),
                 fmt(sig[i]),
             ]);
         }
@@ -487,12 +500,25 @@ pub fn fits(all: &[CurveFits], id: &'static str, stem: &'static str) -> Result<F
     Ok(Figure {
         id,
         file_stem: stem,
-        caption: "Least-squares fits of $a\\max(x-c,0)+d$ (ReLU) and $a/(1+e^{-(x-c)/s})+d$ \
-                  (sigmoid) to the F-I curves (top), and the residuals (bottom)."
+        caption: "Of the least-squares fits of $a\\max(x-c,0)$ (ReLU) and $a/(1+e^{-(x-c)/s})$ \
+                  (sigmoid), each with or without an offset $d$, the one of each family the \
+                  comparison may pick (not running off to a limit, no negative rate) with the \
+                  lowest RMS error, over the F-I curves (top), and the residuals (bottom)."
             .to_string(),
         alt,
         svg,
-        csv: crate::data_csv::csv(&["curve", "x", "rate_hz", "relu_hz", "sigmoid_hz"], rows),
+        csv: crate::data_csv::csv(
+            &[
+                "curve",
+                "x",
+                "rate_hz",
+                "relu_shape",
+                "relu_hz",
+                "sigmoid_shape",
+                "sigmoid_hz",
+            ],
+            rows,
+        ),
     })
 }
 

@@ -572,7 +572,16 @@ fn grade_answers(
 /// lies above threshold only when V0 > V_th; the QIF has fixed points ±√(−V0) only for
 /// V0 ≤ 0), the better shape, the excitability classes, and what width changes.
 pub fn expected_answers(res: &Results) -> Vec<(&'static str, String)> {
-    let better = |k: usize| res.fits[k].better().to_lowercase();
+    // The family of the page's verdict: the admissible fit with the lowest RMS error.
+    let better = |k: usize| {
+        let shape = res.fits[k].by_rmse()[0].shape;
+        if shape.starts_with("relu") {
+            "relu"
+        } else {
+            "sigmoid"
+        }
+        .to_string()
+    };
     let class = |b: Option<crate::analysis::bifurcation::OnsetBifurcation>| {
         if b.is_some_and(|b| b.is_type_one()) {
             "I"

@@ -6,6 +6,7 @@ use super::format::{fixed, percent, plain, short, sig};
 use crate::config::Config;
 use crate::error::Error;
 use crate::experiments::Results;
+use crate::experiments::fits::ShapeFit;
 use crate::experiments::phase::PhaseCurve;
 use crate::experiments::qif_fi;
 use crate::figures::{Figure, fi_curves, phase};
@@ -51,43 +52,60 @@ fn fire_groups(rows: &[PhaseRow]) -> Vec<FireGroup> {
         .collect()
 }
 
-/// One curve's model comparison, formatted.
+/// One curve's model comparison, formatted: the shapes ranked by the errors that hold for
+/// curves without noise.
 #[derive(Debug, Serialize)]
 pub struct ComparisonRow {
     curve: &'static str,
-    /// The best shape by AIC among those predicting no negative rate.
-    best: &'static str,
-    best_aic: String,
-    /// AIC of the runner-up and its shape.
-    second: &'static str,
-    delta_aic: String,
+    /// The admissible shape with the lowest RMS error over the fitted inputs, and its error.
+    best_rmse: &'static str,
+    best_rmse_hz: String,
+    /// The runner-up by RMS error and its error.
+    second_rmse: &'static str,
+    second_rmse_hz: String,
+    /// The admissible shape that best predicts the upper third of the inputs from a fit to
+    /// the lower two thirds, and that error; empty without hold-out errors.
+    best_holdout: &'static str,
+    best_holdout_hz: String,
+    /// Whether the two rankings pick the same shape.
+    agree: bool,
     /// Shapes that predict negative rates on the fitted inputs, with the lowest prediction.
     negative: Vec<String>,
+    /// Shapes whose fit runs off to a limit of its family, with why.
+    degenerate: Vec<String>,
+    /// When every shape predicts more than a tenth of a hertz somewhere the neuron is
+    /// silent: the range of their largest such predictions (Hz).
+    silent: Option<String>,
+    /// Every shape's largest error is its prediction where the neuron is silent.
+    silent_is_max: bool,
 }
 
 /// Readable name of a shape of the comparison.
-pub fn shape_name(shape: &str) -> &'static str {
-    match shape {
-        "relu" => "ReLU without offset",
-        "relu_offset" => "ReLU with offset",
-        "sigmoid" => "sigmoid without offset",
-        _ => "sigmoid with offset",
-    }
-}
+pub use crate::experiments::fits::shape_name;
 
 fn comparison_row(f: &crate::experiments::fits::CurveFits) -> ComparisonRow {
-    let best = f.best_by_aic();
-    let second = f
-        .shapes
-        .iter()
-        .filter(|s| s.shape != best.shape && !s.predicts_negative_rates())
-        .min_by(|a, b| a.aic.total_cmp(&b.aic));
+    let by_rmse = f.by_rmse();
+    let by_holdout = f.by_holdout();
+    let name = |s: Option<&&ShapeFit>| s.map_or("", |s| shape_name(s.shape));
     ComparisonRow {
         curve: f.curve,
-        best: shape_name(best.shape),
-        best_aic: fixed(best.aic, 1),
-        second: second.map_or("none", |s| shape_name(s.shape)),
-        delta_aic: second.map_or_else(String::new, |s| fixed(s.aic - best.aic, 1)),
+        best_rmse: name(by_rmse.first()),
+        best_rmse_hz: by_rmse
+            .first()
+            .map_or_else(String::new, |s| sig(s.fit.rmse, 3)),
+        second_rmse: name(by_rmse.get(1)),
+        second_rmse_hz: by_rmse
+            .get(1)
+            .map_or_else(String::new, |s| sig(s.fit.rmse, 3)),
+        best_holdout: name(by_holdout.first()),
+        best_holdout_hz: by_holdout
+            .first()
+            .and_then(|s| s.holdout_rmse_hz)
+            .map_or_else(String::new, |e| sig(e, 3)),
+        agree: by_holdout
+            .first()
+            .zip(by_rmse.first())
+            .is_some_and(|(a, b)| a.shape == b.shape),
         negative: f
             .shapes
             .iter()
@@ -100,6 +118,25 @@ fn comparison_row(f: &crate::experiments::fits::CurveFits) -> ComparisonRow {
                 )
             })
             .collect(),
+        degenerate: f
+            .shapes
+            .iter()
+            .filter_map(|s| {
+                s.degenerate
+                    .map(|why| format!("the {}: {why}", shape_name(s.shape)))
+            })
+            .collect(),
+        silent: {
+            let silent: Vec<f64> = f.shapes.iter().map(|s| s.silent_max_hz).collect();
+            let (lo, hi) = silent
+                .iter()
+                .fold((f64::INFINITY, 0.0_f64), |(a, b), &x| (a.min(x), b.max(x)));
+            (lo > 0.1).then(|| format!("{} to {}", sig(lo, 3), sig(hi, 3)))
+        },
+        silent_is_max: f
+            .shapes
+            .iter()
+            .all(|s| s.silent_max_hz >= s.max_error_hz * (1.0 - 1e-9)),
     }
 }
 
@@ -200,7 +237,7 @@ pub struct View {
     convergence_first_dt_ms: String,
     convergence_last_dt_ms: String,
     fits: Vec<FitRow>,
-    /// The model comparison by AIC, per curve.
+    /// The model comparison, per curve.
     comparison: Vec<ComparisonRow>,
     /// The LIF ceiling 1/t_ref (Hz) and the QIF large-input slope (Hz per unit of V0).
     lif_ceiling_hz: Option<String>,
@@ -550,15 +587,28 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
             rows: fit_rows,
         },
         Table {
-            id: "tab:fit-aic",
+            id: "tab:fit-comparison",
             caption: "Model comparison over the simulated inputs: each shape with and without a \
-                      free offset d, its number of fitted parameters k, RMSE, AIC (lower is \
-                      better) and the lowest rate it predicts on the fitted inputs (negative \
-                      values are not rates)."
+                      free offset d, its number of fitted parameters k, its RMS and largest \
+                      error, the RMS error on the upper third of the inputs of the same shape \
+                      fitted to the lower two thirds (hold-out), the largest rate it predicts \
+                      where the neuron is silent, the lowest it predicts anywhere (negative \
+                      values are not rates), and whether the fit runs off to a limit of its \
+                      family (parameters not determined). Errors in Hz."
                 .into(),
-            header: ["Curve", "Shape", "k", "RMSE (Hz)", "AIC", "Lowest prediction (Hz)"]
-                .map(String::from)
-                .to_vec(),
+            header: [
+                "Curve",
+                "Shape",
+                "k",
+                "RMS",
+                "Max",
+                "Hold-out",
+                "Where silent",
+                "Lowest",
+                "Limit",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: r
                 .fits
                 .iter()
@@ -569,8 +619,11 @@ pub fn tables(r: &Results, cfg: &Config) -> Vec<Table> {
                             shape_name(s.shape).to_string(),
                             s.fit.params.len().to_string(),
                             sig(s.fit.rmse, 3),
-                            fixed(s.aic, 1),
-                            sig(s.min_predicted_hz, 3),
+                            sig(s.max_error_hz, 3),
+                            s.holdout_rmse_hz.map_or_else(|| "none".into(), |e| sig(e, 3)),
+                            fixed(s.silent_max_hz, 2),
+                            fixed(s.min_predicted_hz, 2),
+                            if s.degenerate.is_some() { "yes" } else { "no" }.to_string(),
                         ]
                     })
                 })
@@ -613,8 +666,12 @@ pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
                 f.x.len().to_string(),
                 s.fit.params.len().to_string(),
                 s.fit.rmse.to_string(),
-                s.aic.to_string(),
+                s.max_error_hz.to_string(),
+                s.holdout_rmse_hz
+                    .map_or_else(String::new, |e| e.to_string()),
+                s.silent_max_hz.to_string(),
                 s.min_predicted_hz.to_string(),
+                s.degenerate.is_some().to_string(),
                 param("a"),
                 param("c"),
                 param("s"),
@@ -631,8 +688,11 @@ pub fn data_files(r: &Results) -> Vec<(&'static str, String)> {
                 "n_points",
                 "n_params",
                 "rmse_hz",
-                "aic",
+                "max_error_hz",
+                "holdout_rmse_hz",
+                "silent_max_rate_hz",
                 "min_predicted_rate_hz",
+                "degenerate",
                 "a",
                 "c",
                 "s",

@@ -42,9 +42,14 @@ pub struct UnstableRest {
 #[derive(Debug, Serialize)]
 pub struct FitRow {
     curve: &'static str,
-    better: &'static str,
-    relu_rmse_hz: String,
-    sigmoid_rmse_hz: String,
+    /// The admissible shape (not running off to a limit, no negative rate) with the lowest
+    /// RMS error, and that error; the runner-up and its error.
+    best: &'static str,
+    best_rmse_hz: String,
+    second: &'static str,
+    second_rmse_hz: String,
+    /// The fits that run off to a limit of their family, which no verdict is drawn from.
+    degenerate: Vec<&'static str>,
 }
 
 /// Everything chapter 2's template prints.
@@ -279,11 +284,28 @@ pub fn view(r: &Results, cfg: &Config) -> View {
         fits: r
             .fits_conductance
             .iter()
-            .map(|f| FitRow {
-                curve: f.curve,
-                better: f.better(),
-                relu_rmse_hz: sig(f.relu.rmse, 3),
-                sigmoid_rmse_hz: sig(f.sigmoid.rmse, 3),
+            .map(|f| {
+                use crate::experiments::fits::shape_name;
+                let ranked = f.by_rmse();
+                let name = |k: usize| ranked.get(k).map_or("", |s| shape_name(s.shape));
+                let rmse = |k: usize| {
+                    ranked
+                        .get(k)
+                        .map_or_else(String::new, |s| sig(s.fit.rmse, 3))
+                };
+                FitRow {
+                    curve: f.curve,
+                    best: name(0),
+                    best_rmse_hz: rmse(0),
+                    second: name(1),
+                    second_rmse_hz: rmse(1),
+                    degenerate: f
+                        .shapes
+                        .iter()
+                        .filter(|s| s.degenerate.is_some())
+                        .map(|s| shape_name(s.shape))
+                        .collect(),
+                }
             })
             .collect(),
     }
@@ -327,10 +349,20 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
         .fits_conductance
         .iter()
         .flat_map(|f| {
-            [
-                vec![format!("{} / ReLU", f.curve), sig(f.relu.rmse, 3)],
-                vec![format!("{} / sigmoid", f.curve), sig(f.sigmoid.rmse, 3)],
-            ]
+            f.shapes.iter().map(move |s| {
+                vec![
+                    format!(
+                        "{} / {}",
+                        f.curve,
+                        crate::experiments::fits::shape_name(s.shape)
+                    ),
+                    sig(s.fit.rmse, 3),
+                    fixed(s.min_predicted_hz, 2),
+                    s.degenerate
+                        .map_or("no", |_| "yes: parameters not determined")
+                        .to_string(),
+                ]
+            })
         })
         .collect();
     vec![
@@ -400,11 +432,20 @@ pub fn tables(r: &Results, _cfg: &Config) -> Vec<Table> {
         },
         Table {
             id: "tab:conductance-fits",
-            caption:
-                "ReLU and sigmoid fits (as in chapter 1) to the converged Hodgkin-Huxley and the \
-                      standard Connor-Stevens F-I curves."
-                    .into(),
-            header: vec!["Curve / shape".into(), "RMSE (Hz)".into()],
+            caption: "ReLU and sigmoid fits, with and without an offset (as in chapter 1), to the \
+                      converged Hodgkin-Huxley and the standard Connor-Stevens F-I curves: RMS \
+                      error, the lowest rate predicted (Hz), and whether the fit runs off to a \
+                      limit of its family, where its parameters are not determined and no \
+                      verdict is drawn from it."
+                .into(),
+            header: [
+                "Curve / shape",
+                "RMSE (Hz)",
+                "Lowest (Hz)",
+                "Runs off to a limit",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: fit_rows,
         },
     ]

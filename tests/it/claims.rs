@@ -548,20 +548,48 @@ fn the_two_groups_never_share_seeds_even_at_equal_width() {
 }
 
 #[test]
-fn the_best_shape_by_aic_predicts_no_negative_rate_and_has_the_lowest_aic() {
-    for f in &results().fits {
-        let best = f.best_by_aic();
-        assert!(!best.predicts_negative_rates(), "{}", f.curve);
-        for s in f.shapes.iter().filter(|s| !s.predicts_negative_rates()) {
+fn the_shape_picked_by_each_error_is_admissible_and_has_the_lowest_error() {
+    for f in results().fits.iter().chain(&results().fits_conductance) {
+        let by_rmse = f.by_rmse();
+        let best = by_rmse[0];
+        assert!(best.admissible(), "{}: {}", f.curve, best.shape);
+        for s in f.shapes.iter().filter(|s| s.admissible()) {
             assert!(
-                best.aic <= s.aic,
+                best.fit.rmse <= s.fit.rmse,
                 "{}: {} beats {}",
                 f.curve,
                 s.shape,
                 best.shape
             );
         }
+        if let Some(h) = f.by_holdout().first() {
+            for s in f.shapes.iter().filter(|s| s.admissible()) {
+                assert!(h.holdout_rmse_hz <= s.holdout_rmse_hz, "{}", f.curve);
+            }
+        }
     }
+}
+
+#[test]
+fn a_sigmoid_that_runs_off_to_its_exponential_limit_is_called_degenerate() {
+    use neuroreport::experiments::fits::degenerate;
+    let x: Vec<f64> = (0..10).map(f64::from).collect();
+    let y: Vec<f64> = x.iter().map(|t| 2.0 * t).collect();
+    // Centre far left of the data, amplitude a thousand times its range: a limit of the family.
+    assert!(
+        degenerate(
+            "sigmoid_offset",
+            &[11_510.0, -200.0, 30.0, -11_338.0],
+            &x,
+            &y
+        )
+        .is_some()
+    );
+    // Centred in the data with a sensible amplitude: a proper sigmoid.
+    assert!(degenerate("sigmoid_offset", &[20.0, 4.5, 1.0, 0.0], &x, &y).is_none());
+    // A ReLU with offset whose kink lies below every input is a line.
+    assert!(degenerate("relu_offset", &[2.0, -1.0, 3.0], &x, &y).is_some());
+    assert!(degenerate("relu_offset", &[2.0, 3.0, 0.0], &x, &y).is_none());
 }
 
 #[test]

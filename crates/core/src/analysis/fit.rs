@@ -151,16 +151,6 @@ impl CurveModel for SigmoidNoOffset {
     }
 }
 
-/// Akaike's information criterion of a least-squares fit with Gaussian errors:
-/// n ln(RSS/n) + 2k, for n points, k fitted parameters and root-mean-square residual `rmse`
-/// (RSS/n = rmse²). Lower is better; a difference above about 2 favours the lower.
-pub fn aic(n: usize, k: usize, rmse: f64) -> f64 {
-    // An exact fit has no finite AIC; floor the residual at a tiny fraction of a Hz so the
-    // comparison stays finite and ranks exact fits first.
-    let mse = (rmse * rmse).max(1e-300);
-    n as f64 * mse.ln() + 2.0 * k as f64
-}
-
 /// The best fit found for one model and one curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {

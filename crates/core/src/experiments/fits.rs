@@ -23,11 +23,15 @@ pub struct CurveFits {
     pub sigmoid: Fit,
     /// How the fits predict the analytic curve beyond the fitted inputs, where one is known.
     pub extrapolation: Option<Extrapolation>,
-    /// Every shape fitted, with and without a free offset, compared by AIC.
+    /// Every shape fitted, with and without a free offset, for the comparison.
     pub shapes: Vec<ShapeFit>,
 }
 
-/// One shape's fit in the model comparison.
+/// One shape's fit in the model comparison. The curves are deterministic, so the residuals
+/// are the systematic difference between two shapes, not noise: the shapes are compared by
+/// what holds for curves without noise (the largest and the RMS error, what each predicts
+/// where the neuron is silent, and how well a fit to the lower part of the inputs predicts
+/// the rest), never by a likelihood.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShapeFit {
     /// `relu`, `relu_offset`, `sigmoid` or `sigmoid_offset` (the data files' names).
@@ -36,24 +40,103 @@ pub struct ShapeFit {
     pub names: &'static [&'static str],
     /// The fit.
     pub fit: Fit,
-    /// Akaike's information criterion (see [`fit::aic`]).
-    pub aic: f64,
+    /// Largest |fit − data| over the fitted inputs (Hz).
+    pub max_error_hz: f64,
     /// Lowest rate the fit predicts over the fitted inputs (Hz): negative rates are not
     /// rates.
     pub min_predicted_hz: f64,
+    /// Largest rate the fit predicts at an input where the neuron is silent (Hz).
+    pub silent_max_hz: f64,
+    /// RMS error on the upper third of the inputs of the same shape fitted to the lower two
+    /// thirds only (Hz): how it predicts outside the window it was fitted on. `None` with
+    /// too few points.
+    pub holdout_rmse_hz: Option<f64>,
+    /// Why the fit is degenerate, if it runs off to a limit of its family where its
+    /// parameters are not determined ([`degenerate`]).
+    pub degenerate: Option<&'static str>,
 }
 
+/// How many times the data's range an amplitude may reach before a sigmoid whose centre lies
+/// outside the inputs counts as having run off to its limit.
+const RUNAWAY_AMPLITUDE: f64 = 10.0;
+
+/// Why a fit has run off to a limit of its family, if it has: a sigmoid centred more than two
+/// widths outside the inputs with an amplitude over [`RUNAWAY_AMPLITUDE`] times the data's
+/// range (over the data it is an exponential tail, and a, c, s, d trade off without bound),
+/// or a ReLU with offset whose kink lies at or below every input (a straight line, whose kink
+/// and offset are not determined separately).
+pub fn degenerate(shape: &str, p: &[f64], x: &[f64], y: &[f64]) -> Option<&'static str> {
+    let (x_lo, x_hi) = bounds(x);
+    let (y_lo, y_hi) = bounds(y);
+    match shape {
+        "sigmoid" | "sigmoid_offset" => {
+            let (a, c, w) = (p[0], p[1], p[2].abs());
+            let outside = c < x_lo - 2.0 * w || c > x_hi + 2.0 * w;
+            (outside && a.abs() > RUNAWAY_AMPLITUDE * (y_hi - y_lo).max(f64::MIN_POSITIVE))
+                .then_some(
+                    "its centre lies outside the inputs and its amplitude is over ten times the \
+                 data's range: the family's limit, an exponential tail, whose parameters are \
+                 not determined",
+                )
+        }
+        "relu_offset" => (p[1] <= x_lo).then_some(
+            "its kink lies at or below every input: a straight line, whose kink and offset are \
+             not determined separately",
+        ),
+        _ => None,
+    }
+}
+
+fn bounds(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
+            (a.min(t), b.max(t))
+        })
+}
+
+/// The name of a shape on the page.
+pub fn shape_name(shape: &str) -> &'static str {
+    match shape {
+        "relu" => "ReLU without offset",
+        "relu_offset" => "ReLU with offset",
+        "sigmoid" => "sigmoid without offset",
+        _ => "sigmoid with offset",
+    }
+}
+
+/// Fewest points a hold-out fit is made on.
+const HOLDOUT_MIN_POINTS: usize = 4;
+
 impl ShapeFit {
-    fn new<M: CurveModel>(shape: &'static str, model: &M, fit: Fit, x: &[f64]) -> ShapeFit {
-        let min_predicted_hz = x
+    fn new<M: CurveModel>(
+        shape: &'static str,
+        model: &M,
+        fit: Fit,
+        x: &[f64],
+        y: &[f64],
+        holdout: &dyn Fn(&dyn CurveModel) -> Option<f64>,
+    ) -> ShapeFit {
+        let predicted: Vec<f64> = x.iter().map(|&t| model.value(t, &fit.params)).collect();
+        let min_predicted_hz = predicted.iter().copied().fold(f64::INFINITY, f64::min);
+        let max_error_hz = predicted
             .iter()
-            .map(|&t| model.value(t, &fit.params))
-            .fold(f64::INFINITY, f64::min);
+            .zip(y)
+            .map(|(p, d)| (p - d).abs())
+            .fold(0.0, f64::max);
+        let silent_max_hz = predicted
+            .iter()
+            .zip(y)
+            .filter(|(_, d)| **d == 0.0)
+            .map(|(p, _)| p.abs())
+            .fold(0.0, f64::max);
         ShapeFit {
             shape,
             names: model.names(),
-            aic: fit::aic(x.len(), fit.params.len(), fit.rmse),
+            degenerate: degenerate(shape, &fit.params, x, y),
+            max_error_hz,
             min_predicted_hz,
+            silent_max_hz,
+            holdout_rmse_hz: holdout(model),
             fit,
         }
     }
@@ -61,6 +144,11 @@ impl ShapeFit {
     /// The fit predicts a negative rate somewhere on the fitted inputs (beyond rounding).
     pub fn predicts_negative_rates(&self) -> bool {
         self.min_predicted_hz < -1e-6
+    }
+
+    /// A fit the comparison may pick: not degenerate, no negative rate.
+    pub fn admissible(&self) -> bool {
+        self.degenerate.is_none() && !self.predicts_negative_rates()
     }
 }
 
@@ -135,11 +223,49 @@ impl CurveFits {
         });
         let relu0 = best(&ReluNoOffset);
         let sigmoid0 = best(&SigmoidNoOffset);
+        // Fitted on the lower two thirds of the inputs, predicting the upper third.
+        let cut = x_lo + 2.0 / 3.0 * (x_hi - x_lo);
+        let lower = x.iter().filter(|&&t| t <= cut).count();
+        let holdout = |model: &dyn fit::CurveModel| -> Option<f64> {
+            if lower < HOLDOUT_MIN_POINTS || x.len() - lower < 1 {
+                return None;
+            }
+            let (fit_x, fit_y) = (&x[..lower], &rate_hz[..lower]);
+            let f = fit::fit_best_metered(
+                model,
+                fit_x,
+                fit_y,
+                cfg.starts,
+                cfg.max_iterations,
+                &on_work,
+            );
+            let rest = x.len() - lower;
+            let sse: f64 = x[lower..]
+                .iter()
+                .zip(&rate_hz[lower..])
+                .map(|(&t, &d)| (model.value(t, &f.params) - d).powi(2))
+                .sum();
+            Some((sse / rest as f64).sqrt())
+        };
         let shapes = vec![
-            ShapeFit::new("relu", &ReluNoOffset, relu0, &x),
-            ShapeFit::new("relu_offset", &Relu, relu.clone(), &x),
-            ShapeFit::new("sigmoid", &SigmoidNoOffset, sigmoid0, &x),
-            ShapeFit::new("sigmoid_offset", &Sigmoid, sigmoid.clone(), &x),
+            ShapeFit::new("relu", &ReluNoOffset, relu0, &x, &rate_hz, &holdout),
+            ShapeFit::new("relu_offset", &Relu, relu.clone(), &x, &rate_hz, &holdout),
+            ShapeFit::new(
+                "sigmoid",
+                &SigmoidNoOffset,
+                sigmoid0,
+                &x,
+                &rate_hz,
+                &holdout,
+            ),
+            ShapeFit::new(
+                "sigmoid_offset",
+                &Sigmoid,
+                sigmoid.clone(),
+                &x,
+                &rate_hz,
+                &holdout,
+            ),
         ];
         CurveFits {
             curve,
@@ -153,22 +279,48 @@ impl CurveFits {
         }
     }
 
-    /// The shape with the lowest AIC among those that predict no negative rate on the fitted
-    /// inputs (all shapes if every one does).
-    pub fn best_by_aic(&self) -> &ShapeFit {
-        let honest: Vec<&ShapeFit> = self
-            .shapes
-            .iter()
-            .filter(|s| !s.predicts_negative_rates())
-            .collect();
-        let pool: Vec<&ShapeFit> = if honest.is_empty() {
+    /// The admissible shapes ([`ShapeFit::admissible`]; all of them if none is), best first
+    /// by `key`.
+    fn ranked(&self, key: impl Fn(&ShapeFit) -> f64) -> Vec<&ShapeFit> {
+        let admissible: Vec<&ShapeFit> = self.shapes.iter().filter(|s| s.admissible()).collect();
+        let mut pool = if admissible.is_empty() {
             self.shapes.iter().collect()
         } else {
-            honest
+            admissible
         };
-        pool.into_iter()
-            .min_by(|a, b| a.aic.total_cmp(&b.aic))
-            .expect("four shapes")
+        pool.sort_by(|a, b| key(a).total_cmp(&key(b)));
+        pool
+    }
+
+    /// The best admissible fit of the ReLU family (`relu`) or the sigmoid family by RMS error
+    /// (the one with an offset when neither is admissible).
+    pub fn best_of_family(&self, relu: bool) -> &ShapeFit {
+        let family: Vec<&ShapeFit> = self
+            .shapes
+            .iter()
+            .filter(|s| s.shape.starts_with("relu") == relu)
+            .collect();
+        family
+            .iter()
+            .filter(|s| s.admissible())
+            .min_by(|a, b| a.fit.rmse.total_cmp(&b.fit.rmse))
+            .or_else(|| family.iter().find(|s| s.shape.ends_with("offset")))
+            .copied()
+            .expect("both families are fitted")
+    }
+
+    /// The admissible shapes by RMS error over the fitted inputs, best first.
+    pub fn by_rmse(&self) -> Vec<&ShapeFit> {
+        self.ranked(|s| s.fit.rmse)
+    }
+
+    /// The admissible shapes by how they predict the upper third of the inputs when fitted
+    /// to the lower two thirds, best first (empty without hold-out errors).
+    pub fn by_holdout(&self) -> Vec<&ShapeFit> {
+        if self.shapes.iter().any(|s| s.holdout_rmse_hz.is_none()) {
+            return Vec::new();
+        }
+        self.ranked(|s| s.holdout_rmse_hz.unwrap_or(f64::INFINITY))
     }
 
     /// The prediction of the named shape's fit at input `x`.
