@@ -714,6 +714,7 @@ mod tests {
             method_errors: Vec::new(),
             convergence: vec![point(0.2), point(0.1)],
             observed_order: f64::NAN,
+            other_reset: None,
             asymptotic_order: f64::NAN,
             far: crate::experiments::lif_fi::FarInput {
                 v0: 1.0,

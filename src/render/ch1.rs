@@ -234,6 +234,11 @@ pub struct View {
     /// Orders between the two finest steps: RK4 on the grid, Euler interpolated.
     rk4_grid_order: String,
     euler_interp_order: String,
+    /// The configuration's reset is V_r = −V_th (Euler's first-order term then vanishes).
+    symmetric_reset: bool,
+    /// Interpolated Euler's order with the other kind of reset, and that reset.
+    other_reset_order: Option<String>,
+    other_reset_v: String,
     convergence_first_dt_ms: String,
     convergence_last_dt_ms: String,
     fits: Vec<FitRow>,
@@ -489,6 +494,17 @@ pub fn view(r: &Results, cfg: &Config) -> View {
             ),
             2,
         ),
+        symmetric_reset: qif_fi::symmetric_reset(q),
+        other_reset_order: r
+            .qif
+            .other_reset
+            .as_ref()
+            .map(|o| fixed(o.euler_interp_order, 2)),
+        other_reset_v: r
+            .qif
+            .other_reset
+            .as_ref()
+            .map_or_else(String::new, |o| plain(o.v_reset)),
         convergence_first_dt_ms: plain(q.convergence_dt_ms[0]),
         convergence_last_dt_ms: plain(*q.convergence_dt_ms.last().expect("validated non-empty")),
         overall_winner: fits[0].better,

@@ -876,3 +876,25 @@ fn a_snics_cycle_exists_down_to_the_fold_below_what_a_fixed_window_sees() {
     let first = *spikes.first().expect("fires just above the fold");
     assert!(first > 300.0, "first spike at {first} ms");
 }
+
+#[test]
+fn interpolated_euler_is_second_order_only_with_the_mirror_reset() {
+    // The first-order term of its period error, (dt/2) ln[(V0 + V_th²)/(V0 + V_r²)], vanishes
+    // for V_r = −V_th (the homework's reset) and not otherwise.
+    let q = &results().qif;
+    let cfg = Config::default();
+    assert!(neuroreport::experiments::qif_fi::symmetric_reset(&cfg.qif));
+    let mut fine: Vec<_> = q.convergence.iter().collect();
+    fine.sort_by(|a, b| a.dt_ms.total_cmp(&b.dt_ms));
+    let symmetric = neuroreport::experiments::qif_fi::log_log_slope(
+        &[fine[0].dt_ms, fine[1].dt_ms],
+        &[
+            fine[0].euler_interpolated_rms_relative_error,
+            fine[1].euler_interpolated_rms_relative_error,
+        ],
+    );
+    let other = q.other_reset.as_ref().expect("two convergence steps");
+    assert!(symmetric > 1.7, "{symmetric}");
+    assert!((0.8..1.3).contains(&other.euler_interp_order), "{other:?}");
+    assert!((other.v_reset - cfg.qif.v_reset / 2.0).abs() < 1e-12);
+}

@@ -38,6 +38,67 @@ pub struct ConvergencePoint {
     pub euler_interpolated_rms_relative_error: f64,
 }
 
+/// Interpolated Euler's order with the other kind of reset than the configuration's. Its
+/// period error is (dt/2)·ln[(V0 + V_th²)/(V0 + V_r²)] to first order (Euler solves
+/// τV̇ = f − (dt/2τ)·f·f′ exactly, f = V0 + V², so the passage from V_r to V_th takes
+/// (dt/2)∫f′/f dV longer): it vanishes when V_r = −V_th, and the method is then of second
+/// order. With V_r = −V_th configured, this is the order at V_r = V_r/2; otherwise at
+/// V_r = −V_th.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherReset {
+    /// The reset used.
+    pub v_reset: f64,
+    /// The order of interpolated Euler between the two finest convergence steps.
+    pub euler_interp_order: f64,
+}
+
+/// The configuration's reset is the threshold's mirror image, V_r = −V_th.
+pub fn symmetric_reset(q: &QifConfig) -> bool {
+    (q.v_reset + q.v_threshold).abs() <= 1e-12 * q.v_threshold.abs().max(1.0)
+}
+
+/// The two finest of the convergence steps, finest first (fewer when there are fewer).
+fn finest_two(dts: &[f64]) -> Vec<f64> {
+    let mut d = dts.to_vec();
+    d.sort_by(f64::total_cmp);
+    d.truncate(2);
+    d
+}
+
+/// [`OtherReset`] on the compared inputs `v0` that still fire with the other reset.
+fn other_reset_order(
+    q: &QifConfig,
+    v0: &[f64],
+    dts: &[f64],
+) -> Result<Option<OtherReset>, NumericalError> {
+    if dts.len() < 2 || v0.is_empty() {
+        return Ok(None);
+    }
+    let v_reset = if symmetric_reset(q) {
+        q.v_reset / 2.0
+    } else {
+        -q.v_threshold
+    };
+    let other = QifConfig {
+        v_reset,
+        ..q.clone()
+    };
+    let analytic: Vec<f64> = v0
+        .iter()
+        .map(|&v| qif::analytic_rate_hz(&params(&other, v)))
+        .collect();
+    let all = vec![true; v0.len()];
+    let mut errors_at = Vec::with_capacity(2);
+    for &dt in dts {
+        let rates = batch_rates(&other, v0, Method::EulerInterpolated, dt, &|_| {})?;
+        errors_at.push(errors(&rates, &analytic, &all).2);
+    }
+    Ok(Some(OtherReset {
+        v_reset,
+        euler_interp_order: log_log_slope(dts, &errors_at),
+    }))
+}
+
 /// Error of one simulation method against the analytic curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodError {
@@ -75,6 +136,9 @@ pub struct QifFiResult {
     pub method_errors: Vec<MethodError>,
     /// Euler error for each step of the convergence study, in the configured order.
     pub convergence: Vec<ConvergencePoint>,
+    /// Interpolated Euler's order between the two finest steps with the other kind of reset
+    /// (see [`OtherReset`]); `None` with fewer than two steps.
+    pub other_reset: Option<OtherReset>,
     /// Least-squares slope of log error against log dt over all steps.
     pub observed_order: f64,
     /// Slope between the two smallest steps: the asymptotic order of Euler.
@@ -273,6 +337,7 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
             euler_interpolated_rms_relative_error: other(Method::EulerInterpolated)?,
         });
     }
+    let other_reset = other_reset_order(q, &compared_v0, &finest_two(&q.convergence_dt_ms))?;
     let observed_order = log_log_slope(
         &convergence.iter().map(|c| c.dt_ms).collect::<Vec<_>>(),
         &convergence
@@ -313,6 +378,7 @@ pub fn run(cfg: &Config, meter: super::Meter) -> Result<QifFiResult, QifError> {
         compared_inputs,
         method_errors,
         convergence,
+        other_reset,
         observed_order,
         asymptotic_order,
     })
