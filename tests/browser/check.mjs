@@ -88,6 +88,34 @@ try {
   const badFigures = figures.filter((f) => !(f.visible && f.drawn && f.caption && f.label)).map((f) => f.id);
   check(`all ${figures.length} figures visible, drawn, captioned and labelled`, figures.length > 0 && badFigures.length === 0, badFigures.join(', '));
 
+  // Nothing wider than the text column at 1280 px, outside a scrolling wrapper; and the check
+  // must catch a deliberately too wide element (tests/browser/fixtures/broken/index.html).
+  const overflowing = () => {
+    const column = document.querySelector('main') || document.body;
+    const c = column.getBoundingClientRect();
+    const scrolls = (el) => {
+      for (let e = el.parentElement; e && e !== column; e = e.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(e).overflowX)) return true;
+      }
+      return false;
+    };
+    return [...column.querySelectorAll('*')]
+      .filter((el) => {
+        const b = el.getBoundingClientRect();
+        return b.width > 0 && (b.right > c.right + 1 || b.left < c.left - 1) && !scrolls(el);
+      })
+      .map((el) => `<${el.tagName.toLowerCase()}${el.id ? ` id="${el.id}"` : ''}> ${Math.round(el.getBoundingClientRect().width)} px`);
+  };
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const wide = await page.evaluate(overflowing);
+  check('nothing is wider than the text column at 1280 px', wide.length === 0, wide.slice(0, 5).join('; '));
+  const fixture = await ctx.newPage();
+  await fixture.goto(pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'broken', 'index.html')).href);
+  await fixture.setViewportSize({ width: 1280, height: 900 });
+  const caught = await fixture.evaluate(overflowing);
+  await fixture.close();
+  check('the layout check catches the deliberately too wide element', caught.length > 0);
+
   counting = false;
   await page.addScriptTag({ content: axeSource });
   for (const [width, device] of [[1280, 'desktop'], [390, 'phone']]) {

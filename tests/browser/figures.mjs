@@ -7,6 +7,7 @@
 //   legend    a legend box with plotted data under it
 //   twins     two legend entries whose samples are drawn identically
 //   contrast  text under 4.5:1 or a data line under 3:1 against the page background (WCAG)
+//   invisible a mark with a fill or stroke drawn at zero size (a legend lists what is not there)
 //
 // Exported: checkFigures(browserContext, reportDir) → { perFigure: {name: {kind: [..]}}, total }.
 // Run alone (node figures.mjs DIR) it prints the defects and exits 1 if there are any.
@@ -19,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 function inspect() {
   const svg = document.querySelector('svg');
   const frame = svg.getBoundingClientRect();
-  const found = { overlap: [], clipped: [], number: [], legend: [], twins: [], contrast: [] };
+  const found = { overlap: [], clipped: [], number: [], legend: [], twins: [], contrast: [], invisible: [] };
   const labels = [...svg.querySelectorAll('text')]
     .filter((t) => t.textContent.trim())
     .map((t) => ({ el: t, text: t.textContent.trim(), box: t.getBoundingClientRect() }));
@@ -116,10 +117,21 @@ function inspect() {
       found.contrast.push(`line ${cs.stroke} at ${ratio(lum).toFixed(1)}:1`);
     }
   }
+  // Marks drawn at zero size: a rectangle, circle or ellipse with no area, or any other shape
+  // with neither width nor height, that has a fill or a stroke to show.
+  for (const el of svg.querySelectorAll('rect, circle, ellipse, path, polyline, polygon, line')) {
+    const cs = getComputedStyle(el);
+    const paints = (cs.fill !== 'none' && cs.fill !== 'rgba(0, 0, 0, 0)') || (cs.stroke !== 'none' && cs.stroke !== 'rgba(0, 0, 0, 0)');
+    if (!paints) continue;
+    const b = el.getBBox();
+    const area = ['rect', 'circle', 'ellipse'].includes(el.tagName);
+    const empty = area ? b.width <= 0 || b.height <= 0 : b.width <= 0 && b.height <= 0;
+    if (empty) found.invisible.push(`<${el.tagName}> at (${b.x.toFixed(1)}, ${b.y.toFixed(1)})`);
+  }
   return found;
 }
 
-export const KINDS = ['overlap', 'clipped', 'number', 'legend', 'twins', 'contrast'];
+export const KINDS = ['overlap', 'clipped', 'number', 'legend', 'twins', 'contrast', 'invisible'];
 
 // Checks every SVG of `figuresDir`, with the style sheet of `pageHtml` (if it exists).
 export async function checkFigures(context, figuresDir, pageHtml) {
