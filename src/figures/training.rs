@@ -311,6 +311,7 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
                 x.dead_units.to_string(),
                 x.epochs_to_good_loss
                     .map_or_else(String::new, |e| e.to_string()),
+                x.margin.map_or_else(String::new, fmt),
             ]);
         }
     }
@@ -335,6 +336,7 @@ pub fn restarts(r: &MlpResult) -> Result<Figure, Error> {
                 "outcome",
                 "dead_units",
                 "epochs_to_bound",
+                "margin",
             ],
             rows,
         ),

@@ -93,6 +93,20 @@ pub struct GeometryView {
     wide_radial_dev_pct: String,
     /// The wide boundary keeps the data farther than the good narrow one does.
     wide_margin_wider: bool,
+    /// The margins of all good narrow restarts: how many, their quartiles and the best.
+    small_margins: Option<MarginSpread>,
+    /// The wide network's margin is above the best good narrow restart's.
+    wide_beats_best_small: bool,
+}
+
+/// Quartiles and maximum of the good narrow restarts' margins, formatted.
+#[derive(Debug, Serialize)]
+pub struct MarginSpread {
+    count: usize,
+    q1: String,
+    median: String,
+    q3: String,
+    best: String,
 }
 
 /// Measures a traced boundary for the text.
@@ -397,6 +411,13 @@ pub fn view(r: &Results, cfg: &Config) -> View {
     }
 }
 
+/// The `p`-quantile of sorted `x` by linear interpolation between order statistics.
+fn quantile(x: &[f64], p: f64) -> f64 {
+    let h = p * (x.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    x[lo] + (h - lo as f64) * (x[hi] - x[lo])
+}
+
 /// The boundary comparison of the first good narrow network and the wide one.
 fn geometry(m: &MlpResult) -> Option<GeometryView> {
     let small = m.shown_good_small()?;
@@ -405,6 +426,14 @@ fn geometry(m: &MlpResult) -> Option<GeometryView> {
     if !(small.margin.is_finite() && wide.margin.is_finite()) {
         return None;
     }
+    let mut margins: Vec<f64> = m
+        .small
+        .restarts
+        .iter()
+        .filter_map(|r| r.margin)
+        .filter(|x| x.is_finite())
+        .collect();
+    margins.sort_by(f64::total_cmp);
     Some(GeometryView {
         small_good: boundary_view(&small.boundary, small.margin, m.small.hidden),
         wide: boundary_view(&wide.boundary, wide.margin, m.wide.hidden),
@@ -414,6 +443,14 @@ fn geometry(m: &MlpResult) -> Option<GeometryView> {
         small_margin_pct: fixed(100.0 * small.margin / best.margin, 0),
         wide_radial_dev_pct: fixed(100.0 * radial_deviation(&wide.boundary, best.radius), 0),
         wide_margin_wider: wide.margin > small.margin,
+        small_margins: (!margins.is_empty()).then(|| MarginSpread {
+            count: margins.len(),
+            q1: sig(quantile(&margins, 0.25), 2),
+            median: sig(quantile(&margins, 0.5), 2),
+            q3: sig(quantile(&margins, 0.75), 2),
+            best: sig(margins[margins.len() - 1], 2),
+        }),
+        wide_beats_best_small: margins.last().is_some_and(|&b| wide.margin > b),
     })
 }
 

@@ -898,3 +898,29 @@ fn interpolated_euler_is_second_order_only_with_the_mirror_reset() {
     assert!((0.8..1.3).contains(&other.euler_interp_order), "{other:?}");
     assert!((other.v_reset - cfg.qif.v_reset / 2.0).abs() < 1e-12);
 }
+
+#[test]
+fn the_best_good_narrow_restarts_reach_the_wide_networks_margin() {
+    use neuroreport::experiments::mlp::Verdict;
+    let m = &results().mlp;
+    let mut best: f64 = 0.0;
+    for r in &m.small.restarts {
+        assert_eq!(
+            r.margin.is_some(),
+            r.verdict == Verdict::Good,
+            "restart {}",
+            r.restart
+        );
+        if let Some(x) = r.margin {
+            assert!(x > 0.0 && x.is_finite());
+            best = best.max(x);
+        }
+    }
+    let wide = m.shown_wide().expect("a wide network is shown");
+    // What the page says in this run: width does not buy a better best case.
+    assert!(
+        best >= wide.margin,
+        "best narrow {best} against wide {}",
+        wide.margin
+    );
+}

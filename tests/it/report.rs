@@ -77,7 +77,7 @@ fn report_has_every_figure_data_file_and_section() {
     let restarts = std::fs::read_to_string(out.join("data/mlp_restarts.csv")).unwrap();
     assert!(restarts.starts_with(
         "hidden_units,restart,seed,epochs,final_train_loss,train_accuracy,test_accuracy,\
-         outcome,dead_units,epochs_to_bound\n"
+         outcome,dead_units,epochs_to_bound,margin\n"
     ));
     assert_eq!(restarts.lines().count(), 1 + 6 + 2);
     for (file, header) in [

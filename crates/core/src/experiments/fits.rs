@@ -58,7 +58,7 @@ pub struct ShapeFit {
 
 /// How many times the data's range an amplitude may reach before a sigmoid whose centre lies
 /// outside the inputs counts as having run off to its limit.
-const RUNAWAY_AMPLITUDE: f64 = 10.0;
+pub const RUNAWAY_AMPLITUDE: f64 = 10.0;
 
 /// Why a fit has run off to a limit of its family, if it has: a sigmoid centred more than two
 /// widths outside the inputs with an amplitude over [`RUNAWAY_AMPLITUDE`] times the data's
