@@ -111,8 +111,40 @@ pub fn grade_all(
 }
 
 /// Grades every folder of `dirs` in parallel against `key` (results in the order given).
+///
+/// The students are graded on plain threads, not rayon's: a student whose key is being
+/// computed by another waits for it (the key is computed once per input set), and that
+/// computation runs its own parallel work on rayon's pool. A rayon worker waiting there would
+/// run other queued jobs meanwhile, among them a student's that waits for the same key on the
+/// same thread: a deadlock. Plain threads block without taking jobs, and rayon's workers
+/// never wait for a key.
 pub fn grade_with(key: &Key, dirs: &[&Path], rubric: &Rubric) -> Vec<StudentResult> {
-    crate::par::map(dirs, |d| grade_one(d, key, rubric))
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<StudentResult>>> =
+        dirs.iter().map(|_| Mutex::new(None)).collect();
+    let threads = crate::par::threads().clamp(1, dirs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(dir) = dirs.get(k) else { break };
+                    let r = grade_one(dir, key, rubric);
+                    *results[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every student was graded")
+        })
+        .collect()
 }
 
 /// Grades `dirs` and writes the outputs into `out` with the report's folder safety (only a
