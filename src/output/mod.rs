@@ -83,6 +83,19 @@ pub enum Kind {
     Other,
 }
 
+impl Kind {
+    /// The kind of an entry of this file type (a symbolic link is `Other`: never followed).
+    fn of(file_type: fs::FileType) -> Kind {
+        if file_type.is_dir() {
+            Kind::Dir
+        } else if file_type.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        }
+    }
+}
+
 /// Every entry below `root`, as `/`-separated relative paths, sorted; symbolic links are
 /// listed as [`Kind::Other`] and never followed. Bounded in depth and number of entries.
 pub fn walk(root: &Path) -> Result<Vec<(String, Kind)>, Error> {
@@ -98,13 +111,7 @@ pub fn walk(root: &Path) -> Result<Vec<(String, Kind)>, Error> {
                 .expect("below root")
                 .to_string_lossy()
                 .replace('\\', "/");
-            let kind = if file_type.is_dir() {
-                Kind::Dir
-            } else if file_type.is_file() {
-                Kind::File
-            } else {
-                Kind::Other
-            };
+            let kind = Kind::of(file_type);
             if kind == Kind::Dir {
                 if depth + 1 >= MAX_DEPTH {
                     return Err(target_error(
@@ -204,13 +211,7 @@ fn top_level(root: &Path) -> Result<Vec<(String, Kind)>, Error> {
         let file_type = entry
             .file_type()
             .map_err(io("cannot read", &entry.path()))?;
-        let kind = if file_type.is_dir() {
-            Kind::Dir
-        } else if file_type.is_file() {
-            Kind::File
-        } else {
-            Kind::Other
-        };
+        let kind = Kind::of(file_type);
         out.push((entry.file_name().to_string_lossy().into_owned(), kind));
         if out.len() > MAX_ENTRIES {
             return Err(target_error(

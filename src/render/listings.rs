@@ -6,7 +6,7 @@ use super::format::plain;
 use crate::config::Config;
 
 /// A fenced Python code block.
-fn python(body: &str) -> String {
+pub(super) fn python(body: &str) -> String {
     format!("```python\n{}\n```", body.trim_end())
 }
 

@@ -4,6 +4,7 @@
 //! the page shows is what the code runs.
 
 use super::format::{fixed, plain};
+use super::listings::python;
 use crate::config::Config;
 use crate::neuron::connor_stevens::ConnorStevens;
 use crate::neuron::hodgkin_huxley::HodgkinHuxley;
@@ -318,10 +319,6 @@ fn brian2_functions(functions: &[Function], var: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn python(body: &str) -> String {
-    format!("```python\n{}\n```", body.trim_end())
 }
 
 /// The Connor–Stevens sweep as a brian2 script: the standard model, its sweep of currents,

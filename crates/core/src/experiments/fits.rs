@@ -192,11 +192,7 @@ impl CurveFits {
         };
         let relu = best(&Relu);
         let sigmoid = best(&Sigmoid);
-        let (x_lo, x_hi) = x
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
+        let (x_lo, x_hi) = bounds(&x);
         let x_to = if x_hi > 0.0 {
             2.0 * x_hi
         } else {
